@@ -1,0 +1,205 @@
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/timeutil.h"
+
+/* NEEDSWORK: move to the connector registry once connectors exist, so each
+ * connector declares its own kind and role. */
+static const struct {
+	const char *kind;
+	const char *role;
+} known_kinds[] = {
+	{ "eposnow", "pos" },
+	{ "lightspeed_x", "pos" },
+	{ "woocommerce", "shop" },
+	{ "magento2", "shop" },
+	{ "lightspeed_ecom", "shop" },
+};
+
+static const char *
+role_of_kind(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(known_kinds) / sizeof(known_kinds[0]); i++)
+		if (strcmp(known_kinds[i].kind, kind) == 0)
+			return known_kinds[i].role;
+	return NULL;
+}
+
+static int
+read_secret_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return cli_error("cannot read secret file '%s': %s", path, strerror(errno));
+	n = fread(buf, 1, len - 1, f);
+	if (f != stdin)
+		fclose(f);
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	if (!n)
+		return cli_error("secret file '%s' is empty", path);
+	return 0;
+}
+
+static int
+connection_add(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "account", required_argument, NULL, 'a' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "secret", required_argument, NULL, 's' },
+		{ "secret-file", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *account = NULL, *kind = NULL, *url = NULL, *key = NULL, *secret = NULL, *role;
+	char secret_buf[1024];
+	struct sbuf err = SBUF_INIT;
+	struct account a;
+	json_t *cred;
+	char *cred_text;
+	int c, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': account = optarg; break;
+		case 'k': kind = optarg; break;
+		case 'u': url = optarg; break;
+		case 'K': key = optarg; break;
+		case 's': secret = optarg; break;
+		case 'S':
+			if ((rc = read_secret_file(optarg, secret_buf, sizeof(secret_buf))))
+				return rc;
+			secret = secret_buf;
+			break;
+		default: return cli_usage_error(&cmd_connection, "bad option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(&cmd_connection, "unexpected argument '%s'", argv[optind]);
+	if (!kind || !url)
+		return cli_usage_error(&cmd_connection, "connection add needs --account, --kind and --url");
+	if (!(role = role_of_kind(kind)))
+		return cli_usage_error(&cmd_connection, "unknown kind '%s' (eposnow, lightspeed_x, woocommerce, "
+				       "magento2, lightspeed_ecom)", kind);
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+		return cli_error("the URL must start with http:// or https://, got '%s'", url);
+	if (!secret)
+		secret = getenv("TILLSYNC_SECRET");
+	if (!key || !secret)
+		return cli_usage_error(&cmd_connection, "credentials needed: --key KEY and the secret with "
+				       "--secret-file FILE (or - for stdin) or TILLSYNC_SECRET");
+	if ((rc = cli_account(cli, account, &a)))
+		return rc;
+	cred = json_pack("{s:s, s:s}", "key", key, "secret", secret);
+	cred_text = json_dumps(cred, JSON_COMPACT);
+	json_decref(cred);
+	if (!cred_text)
+		return cli_error("out of memory");
+	rc = store_connection_set(cli->st, a.id, role, kind, url, cred_text, time_now_ms(), &err);
+	memset(cred_text, 0, strlen(cred_text));
+	free(cred_text);
+	memset(secret_buf, 0, sizeof(secret_buf));
+	if (rc < 0) {
+		rc = cli_error("%s", err.buf);
+	} else {
+		printf("%s connection for '%s' saved: %s at %s (credentials stored, not shown)\n", role, a.name,
+		       kind, url);
+		rc = 0;
+	}
+	sbuf_release(&err);
+	return rc;
+}
+
+static int
+connection_list(struct cli *cli, int argc, char **argv)
+{
+	struct sbuf err = SBUF_INIT;
+	struct connection *c = NULL;
+	struct account a = { 0 };
+	size_t n = 0;
+	int rc;
+
+	if (argc == 3 && strcmp(argv[1], "--account") == 0) {
+		if ((rc = cli_account(cli, argv[2], &a)))
+			return rc;
+	} else if (argc != 1) {
+		return cli_usage_error(&cmd_connection, "usage: connection list [--account NAME]");
+	}
+	if (store_connection_list(cli->st, a.id, &c, &n, &err) < 0) {
+		rc = cli_error("%s", err.buf);
+		sbuf_release(&err);
+		return rc;
+	}
+	if (cli->json) {
+		json_t *arr = json_array();
+
+		for (size_t i = 0; i < n; i++) {
+			struct account owner;
+
+			if (store_account_get(cli->st, c[i].account_id, &owner, &err) != 0)
+				snprintf(owner.name, sizeof(owner.name), "?");
+			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:o}",
+				"id", (json_int_t)c[i].id, "account", owner.name, "role", c[i].role,
+				"kind", c[i].kind, "base_url", c[i].base_url,
+				"credentials_set", c[i].credentials[0] != '\0',
+				"updated_at", cli_json_time(c[i].updated_at)));
+		}
+		cli_print_json(arr);
+	} else {
+		printf("%-20s %-5s %-16s %s\n", "ACCOUNT", "ROLE", "KIND", "URL");
+		for (size_t i = 0; i < n; i++) {
+			struct account owner;
+
+			if (store_account_get(cli->st, c[i].account_id, &owner, &err) != 0)
+				snprintf(owner.name, sizeof(owner.name), "?");
+			printf("%-20s %-5s %-16s %s\n", owner.name, c[i].role, c[i].kind, c[i].base_url);
+		}
+	}
+	connections_free(c, n);
+	sbuf_release(&err);
+	return 0;
+}
+
+static int
+run_connection(struct cli *cli, int argc, char **argv)
+{
+	int k = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			cli->json = 1;
+		else
+			argv[k++] = argv[i];
+	}
+	argc = k;
+	if (argc < 2)
+		return cli_usage_error(&cmd_connection, "connection needs a verb: add or list");
+	if (strcmp(argv[1], "add") == 0)
+		return connection_add(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return connection_list(cli, argc - 1, argv + 1);
+	return cli_usage_error(&cmd_connection, "unknown verb '%s'", argv[1]);
+}
+
+const struct cmd cmd_connection = {
+	"connection", run_connection, NEEDS_STORE, "add and list an account's POS and shop connections",
+	"usage: tillsync connection add --account NAME --kind KIND --url URL --key KEY\n"
+	"                               (--secret-file FILE | --secret-file - | $TILLSYNC_SECRET)\n"
+	"       tillsync connection list [--account NAME] [--json]\n"
+	"\n"
+	"KIND is eposnow or lightspeed_x (the POS) or woocommerce, magento2 or\n"
+	"lightspeed_ecom (the shop). Adding a connection of the same role replaces\n"
+	"the old one. Credentials are stored in the store (readable by its owner\n"
+	"only) and never printed; --secret exists but leaves the secret in your\n"
+	"shell history, so prefer --secret-file.\n",
+};

@@ -1,0 +1,101 @@
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/engine.h"
+#include "core/journal.h"
+#include "core/scheduler.h"
+#include "queue/worker.h"
+#include "util/parse.h"
+#include "util/timeutil.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int
+run_daemon(struct cli *cli, int argc, char **argv)
+{
+	struct worker_pool_config cfg = WORKER_POOL_CONFIG_INIT;
+	struct sbuf err = SBUF_INIT;
+	struct worker_pool *pool = NULL;
+	struct scheduler *sched = NULL;
+	struct engine *engine = NULL;
+	struct worker_stats ws;
+	struct sigaction sa;
+	int64_t v;
+	int rc = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+			if (parse_int64(argv[++i], 1, 64, &v) < 0)
+				return cli_usage_error(&cmd_run, "--threads must be 1 to 64");
+			cfg.threads = (int)v;
+		} else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
+			if (parse_int64(argv[++i], 1, 1000, &v) < 0)
+				return cli_usage_error(&cmd_run, "--batch must be 1 to 1000");
+			cfg.batch = (size_t)v;
+		} else {
+			return cli_usage_error(&cmd_run, "unexpected argument '%s'", argv[i]);
+		}
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	cfg.db_path = cli->db_path;
+	if (engine_new(&engine, &err) < 0 || scheduler_new(&sched, cli->st, &err) < 0)
+		goto fail;
+	cfg.handle = engine_handle;
+	cfg.handler_ctx = engine;
+	if (worker_pool_start(&pool, &cfg, &err) < 0)
+		goto fail;
+
+	printf("tillsync: running with %d workers; state in %s\n"
+	       "tillsync: stop with Ctrl-C or 'kill -TERM %d'\n", cfg.threads, cli->db_path, (int)getpid());
+	fflush(stdout);
+	journal(cli->st, 0, NULL, "daemon", LOG_INFO, "started with %d workers (pid %d)", cfg.threads,
+		(int)getpid());
+
+	while (!stop_signal) {
+		scheduler_tick(sched, time_mono_ms());
+		time_sleep_ms(100);
+	}
+
+	worker_pool_stop(pool);   /* finishes the item in hand, releases the rest */
+	pool = NULL;
+	journal(cli->st, 0, NULL, "daemon", LOG_INFO, "stopped on signal %d", (int)stop_signal);
+	printf("tillsync: stopped\n");
+	goto out;
+fail:
+	rc = cli_error("%s", err.buf);
+out:
+	if (pool) {
+		worker_pool_stats(pool, &ws);
+		worker_pool_stop(pool);
+	}
+	scheduler_free(sched);
+	engine_free(engine);
+	sbuf_release(&err);
+	return rc;
+}
+
+const struct cmd cmd_run = {
+	"run", run_daemon, NEEDS_STORE, "run the daemon: scheduler and workers, until stopped",
+	"usage: tillsync run [--threads N] [--batch N]\n"
+	"\n"
+	"Runs in the foreground until SIGTERM or SIGINT. Workers finish the item in\n"
+	"hand, give back the items they had claimed but not started, and exit.\n"
+	"A worker that dies without that (kill -9, power loss) loses nothing: its\n"
+	"items are taken up again when their lease expires.\n",
+};

@@ -1,0 +1,185 @@
+#include "core/settings.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/parse.h"
+
+#define MINUTE (60 * 1000)
+#define HOUR (60 * MINUTE)
+
+const struct setting_def setting_defs[] = {
+	{ "stock_master", SETTING_CHOICE, "pos", "pos|shop", 0, 0,
+	  "Which side owns stock and prices: 'pos' (the till; shop orders sync into the POS and "
+	  "customer sync is available) or 'shop'" },
+	{ "customer_sync", SETTING_BOOL, "off", NULL, 0, 0,
+	  "Sync POS customer changes (including loyalty points) to the shop" },
+	{ "loyalty_meta_key", SETTING_STRING, "_tillsync_loyalty_points", NULL, 1, 64,
+	  "Shop customer meta_data key that receives the POS loyalty points balance" },
+	{ "cycle_interval", SETTING_DURATION, "300000", NULL, 10 * 1000, 24 * HOUR,
+	  "How often each feed asks the remotes what changed" },
+	{ "retry_max_attempts", SETTING_INT, "8", NULL, 1, 100,
+	  "Tries before a failing item stops and waits for an operator" },
+	{ "retry_base", SETTING_DURATION, "30000", NULL, 1000, HOUR,
+	  "Wait after the first failure; doubles each time" },
+	{ "retry_cap", SETTING_DURATION, "3600000", NULL, 1000, 24 * HOUR,
+	  "Longest wait between two tries" },
+};
+const size_t setting_def_count = sizeof(setting_defs) / sizeof(setting_defs[0]);
+
+const struct setting_def *
+setting_def_find(const char *key)
+{
+	for (size_t i = 0; key && i < setting_def_count; i++)
+		if (strcmp(setting_defs[i].key, key) == 0)
+			return &setting_defs[i];
+	return NULL;
+}
+
+const char *
+setting_type_name(enum setting_type t)
+{
+	switch (t) {
+	case SETTING_BOOL: return "on|off";
+	case SETTING_CHOICE: return "choice";
+	case SETTING_INT: return "integer";
+	case SETTING_DURATION: return "duration";
+	case SETTING_STRING: return "text";
+	}
+	return "text";
+}
+
+static int
+choice_ok(const char *choices, const char *v)
+{
+	size_t n = strlen(v);
+	const char *p = choices;
+
+	while (p && *p) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (len == n && strncmp(p, v, n) == 0)
+			return 1;
+		p = bar ? bar + 1 : NULL;
+	}
+	return 0;
+}
+
+int
+setting_normalize(const struct setting_def *d, const char *value, char **stored, struct sbuf *err)
+{
+	char buf[32];
+	int64_t v;
+	int b;
+
+	*stored = NULL;
+	switch (d->type) {
+	case SETTING_BOOL:
+		if (parse_bool(value, &b) < 0)
+			return error_set(err, "%s must be on or off, not '%s'", d->key, value);
+		*stored = strdup(b ? "on" : "off");
+		break;
+	case SETTING_CHOICE:
+		if (!choice_ok(d->choices, value))
+			return error_set(err, "%s must be one of %s, not '%s'", d->key, d->choices, value);
+		*stored = strdup(value);
+		break;
+	case SETTING_INT:
+		if (parse_int64(value, d->min, d->max, &v) < 0)
+			return error_set(err, "%s must be a whole number from %" PRId64 " to %" PRId64 ", not '%s'",
+					 d->key, d->min, d->max, value);
+		snprintf(buf, sizeof(buf), "%" PRId64, v);
+		*stored = strdup(buf);
+		break;
+	case SETTING_DURATION:
+		if (parse_duration_ms(value, &v) < 0 || v < d->min || v > d->max)
+			return error_set(err, "%s must be a duration like 30s, 5m or 2h between %" PRId64
+					 "s and %" PRId64 "s, not '%s'", d->key, d->min / 1000, d->max / 1000, value);
+		snprintf(buf, sizeof(buf), "%" PRId64, v);
+		*stored = strdup(buf);
+		break;
+	case SETTING_STRING:
+		if ((int64_t)strlen(value) < d->min || (int64_t)strlen(value) > d->max)
+			return error_set(err, "%s must be %" PRId64 " to %" PRId64 " characters long",
+					 d->key, d->min, d->max);
+		*stored = strdup(value);
+		break;
+	}
+	return *stored ? 0 : error_set(err, "out of memory");
+}
+
+/* The stored value, or the default; *out is heap memory. */
+static int
+get_raw(struct store *st, int64_t account_id, const struct setting_def *d, char **out, struct sbuf *err)
+{
+	int rc = store_setting_get(st, account_id, d->key, out, err);
+
+	if (rc < 0)
+		return -1;
+	if (rc == STORE_NOTFOUND && !(*out = strdup(d->def)))
+		return error_set(err, "out of memory");
+	return 0;
+}
+
+static const struct setting_def *
+def_or_bug(const char *key, struct sbuf *err)
+{
+	const struct setting_def *d = setting_def_find(key);
+
+	if (!d)
+		error_set(err, "unknown setting '%s'", key);
+	return d;
+}
+
+int
+settings_get_bool(struct store *st, int64_t account_id, const char *key, int *out, struct sbuf *err)
+{
+	const struct setting_def *d = def_or_bug(key, err);
+	char *v;
+	int rc;
+
+	if (!d || get_raw(st, account_id, d, &v, err) < 0)
+		return -1;
+	rc = parse_bool(v, out);
+	free(v);
+	return rc < 0 ? error_set(err, "setting %s holds an unreadable value", key) : 0;
+}
+
+int
+settings_get_int(struct store *st, int64_t account_id, const char *key, int64_t *out, struct sbuf *err)
+{
+	const struct setting_def *d = def_or_bug(key, err);
+	char *v;
+	int rc;
+
+	if (!d || get_raw(st, account_id, d, &v, err) < 0)
+		return -1;
+	rc = parse_int64(v, INT64_MIN, INT64_MAX, out);
+	free(v);
+	return rc < 0 ? error_set(err, "setting %s holds an unreadable value", key) : 0;
+}
+
+int
+settings_get_string(struct store *st, int64_t account_id, const char *key, char **out, struct sbuf *err)
+{
+	const struct setting_def *d = def_or_bug(key, err);
+
+	*out = NULL;
+	return d ? get_raw(st, account_id, d, out, err) : -1;
+}
+
+int
+settings_retry_policy(struct store *st, int64_t account_id, struct retry_policy *out, struct sbuf *err)
+{
+	int64_t max;
+
+	if (settings_get_int(st, account_id, "retry_base", &out->base_ms, err) < 0 ||
+	    settings_get_int(st, account_id, "retry_cap", &out->cap_ms, err) < 0 ||
+	    settings_get_int(st, account_id, "retry_max_attempts", &max, err) < 0)
+		return -1;
+	out->max_attempts = (int)max;
+	return 0;
+}

@@ -1,0 +1,190 @@
+/*
+ * store.h: tillsync's durable state behind one interface.
+ *
+ * Every caller (queue, engine, CLI, server) goes through these functions; no
+ * SQL lives outside src/store/. A backend (store_sqlite.c today, store_pg.c
+ * for the scale-out set-up) fills the slots of store_ops.def.
+ *
+ * Calling sequence:
+ *
+ *	struct sbuf err = SBUF_INIT;
+ *	struct store *st;
+ *	int64_t id;
+ *
+ *	if (store_open(&st, "tillsync.db", STORE_CREATE, &err) < 0)
+ *		die("%s", err.buf);
+ *	if (store_account_add(st, "corner-shop", &id, &err) < 0)
+ *		...
+ *	store_close(st);
+ *
+ * Conventions
+ *   - Functions return 0 on success and -1 on error with one human line in
+ *     *err (err may be NULL). Lookups return STORE_NOTFOUND when the row does
+ *     not exist; that is not an error and *err is untouched.
+ *   - Each call is one transaction, unless the caller opened one with
+ *     store_tx_begin(), in which case it joins that transaction.
+ *   - A struct store is one connection: use it from one thread at a time.
+ *     Worker threads and processes each open their own.
+ *   - Out-arrays are allocated by the store; the caller frees them with the
+ *     *_free function named in records.h.
+ *   - Times are UTC milliseconds since the epoch, passed in by the caller so
+ *     tests control the clock.
+ */
+#ifndef TILLSYNC_STORE_H
+#define TILLSYNC_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/records.h"
+#include "util/sbuf.h"
+
+struct store;
+
+#define STORE_NOTFOUND 1   /* lookup found no row */
+#define STORE_BUSY     2   /* e.g. a job of that kind is already running */
+#define STORE_GONE     3   /* the row moved on (job replaced, lease lost) */
+
+enum store_open_flags {
+	STORE_CREATE = 1 << 0,   /* create the file (mode 0600) if missing */
+};
+
+/* Opening and schema */
+int store_open(struct store **out, const char *path, unsigned flags, struct sbuf *err);
+void store_close(struct store *st);
+const char *store_path(const struct store *st);
+const char *store_backend_name(const struct store *st);
+int store_schema_version(struct store *st, int *version, struct sbuf *err);
+int store_schema_latest(void);   /* what this binary knows */
+
+/* Transactions that span several calls */
+int store_tx_begin(struct store *st, struct sbuf *err);
+int store_tx_commit(struct store *st, struct sbuf *err);
+void store_tx_rollback(struct store *st);
+
+/* Accounts */
+int store_account_add(struct store *st, const char *name, int64_t now, int64_t *id, struct sbuf *err);
+int store_account_find(struct store *st, const char *name, struct account *out, struct sbuf *err);
+int store_account_get(struct store *st, int64_t id, struct account *out, struct sbuf *err);
+int store_account_list(struct store *st, struct account **out, size_t *n, struct sbuf *err);
+
+/* Settings (validated by src/core/settings.c before they get here) */
+int store_setting_set(struct store *st, int64_t account_id, const char *key, const char *value, int64_t now, struct sbuf *err);
+/* *value is heap memory the caller frees. */
+int store_setting_get(struct store *st, int64_t account_id, const char *key, char **value, struct sbuf *err);
+int store_setting_list(struct store *st, int64_t account_id, struct setting **out, size_t *n, struct sbuf *err);
+void settings_free(struct setting *s, size_t n);
+
+/* Connections: one POS and one shop per account; credentials never leave except to connectors */
+int store_connection_set(struct store *st, int64_t account_id, const char *role, const char *kind,
+			 const char *base_url, const char *credentials, int64_t now, struct sbuf *err);
+int store_connection_get(struct store *st, int64_t account_id, const char *role, struct connection *out, struct sbuf *err);
+int store_connection_list(struct store *st, int64_t account_id, struct connection **out, size_t *n, struct sbuf *err);
+void connections_free(struct connection *c, size_t n);
+
+/* Queue items: see src/queue/queue.h for the lifecycle; these are its durable steps */
+struct queue_new_item {
+	int64_t account_id;
+	const char *queue;
+	const char *subject_type;
+	const char *subject_id;
+	const char *direction;
+	const char *reason;
+	int priority;
+	int max_attempts;
+	int64_t not_before;       /* next_try_at */
+	const char *payload;      /* may be NULL */
+	const char *comment;      /* "" for none */
+};
+/* Adds n items in one transaction; one that matches a pending or retrying item
+ * of the same subject updates it instead (coalescing). ids[i] gets the id
+ * (new or coalesced into), was_coalesced[i] 1 when folded; both may be NULL. */
+int store_queue_enqueue(struct store *st, const struct queue_new_item *items, size_t n, int64_t now,
+			int64_t *ids, int *was_coalesced, struct sbuf *err);
+/* Claims up to max due items of one account (the next in turn) at the best
+ * priority, under a lease for owner; expired leases are reclaimed first. */
+int store_queue_claim(struct store *st, const char *owner, int64_t now, int64_t lease_ms, size_t max,
+		      struct queue_item **out, size_t *n, struct sbuf *err);
+struct queue_outcome {
+	int64_t item_id;
+	int attempt;                 /* the claim's attempt number */
+	enum item_status status;     /* SUCCEEDED, SKIPPED, RETRY, FAILED */
+	int64_t next_try_at;         /* for RETRY */
+	int64_t started_at;
+	const char *comment;
+	const char *detail;          /* may be NULL */
+};
+/* Records n outcomes in one transaction; an item whose lease owner changed is
+ * left alone and counted in *lost (may be NULL). */
+int store_queue_finish(struct store *st, const char *owner, const struct queue_outcome *o, size_t n,
+		       int64_t now, size_t *lost, struct sbuf *err);
+/* Gives claimed items back untouched (shutdown before they were started). */
+int store_queue_release(struct store *st, const char *owner, const int64_t *ids, size_t n, int64_t now, struct sbuf *err);
+int store_queue_extend(struct store *st, const char *owner, const int64_t *ids, size_t n, int64_t lease_until, struct sbuf *err);
+int store_queue_get(struct store *st, int64_t id, struct queue_item *out, struct sbuf *err);
+struct queue_filter {
+	int64_t account_id;          /* 0: all */
+	const char *queue;           /* NULL: all */
+	int status;                  /* enum item_status, or -1: all */
+	const char *text;            /* substring of comment or subject id; NULL: any */
+	int64_t before_id;           /* 0: newest first from the top; else items with id < before_id */
+	size_t limit;
+};
+int store_queue_list(struct store *st, const struct queue_filter *f, struct queue_item **out, size_t *n, struct sbuf *err);
+int store_queue_counts(struct store *st, int64_t account_id, struct queue_count **out, size_t *n, struct sbuf *err);
+int store_queue_attempts(struct store *st, int64_t item_id, struct queue_attempt **out, size_t *n, struct sbuf *err);
+/* Operator actions. retry: a finished or retrying item goes back to pending now
+ * with at least extra_attempts more tries; STORE_GONE if a newer item for the
+ * subject already waits (the old one is then marked cancelled, superseded). */
+int store_queue_retry(struct store *st, int64_t id, int64_t now, int extra_attempts, int64_t *superseded_by, struct sbuf *err);
+int store_queue_cancel(struct store *st, int64_t id, int64_t now, const char *comment, struct sbuf *err);
+/* All items of a queue in RETRY or FAILED whose comment equals comment (NULL: any). */
+int store_queue_retry_failed(struct store *st, int64_t account_id, const char *queue, const char *comment,
+			     int64_t now, int extra_attempts, size_t *count, struct sbuf *err);
+int store_queue_cancel_failed(struct store *st, int64_t account_id, const char *queue, const char *comment,
+			      int64_t now, const char *cancel_comment, size_t *count, struct sbuf *err);
+
+/* Jobs. start: STORE_BUSY (with *running_id) when a job of that kind runs with
+ * a heartbeat newer than now - stale_ms; an older one is marked replaced. */
+int store_job_start(struct store *st, int64_t account_id, const char *kind, const char *trigger,
+		    int64_t now, int64_t stale_ms, int64_t *id, int64_t *replaced_or_running, struct sbuf *err);
+/* Heartbeat with progress; STORE_GONE when the job is no longer running. */
+int store_job_progress(struct store *st, int64_t id, const char *phase, int64_t done, int64_t total,
+		       int64_t now, struct sbuf *err);
+int store_job_finish(struct store *st, int64_t id, enum job_state state, const char *message, int64_t now, struct sbuf *err);
+int store_job_get(struct store *st, int64_t id, struct job *out, struct sbuf *err);
+int store_job_list(struct store *st, int64_t account_id, size_t limit, struct job **out, size_t *n, struct sbuf *err);
+
+/* Cursors: where a feed's last cycle stopped */
+int store_cursor_get(struct store *st, int64_t account_id, const char *feed, char **value, struct sbuf *err);
+int store_cursor_set(struct store *st, int64_t account_id, const char *feed, const char *value, int64_t now, struct sbuf *err);
+
+/* Links between a POS record and a shop record */
+int store_link_set(struct store *st, int64_t account_id, const char *entity, const char *pos_id,
+		   const char *shop_id, int64_t now, struct sbuf *err);
+int store_link_by_pos(struct store *st, int64_t account_id, const char *entity, const char *pos_id, struct link *out, struct sbuf *err);
+int store_link_by_shop(struct store *st, int64_t account_id, const char *entity, const char *shop_id, struct link *out, struct sbuf *err);
+int store_link_delete(struct store *st, int64_t account_id, const char *entity, const char *pos_id, struct sbuf *err);
+int store_link_list(struct store *st, int64_t account_id, const char *entity, struct link **out, size_t *n, struct sbuf *err);
+
+/* Logs: per account and service, Info / Error / Notification */
+int store_log_add(struct store *st, int64_t account_id, const char *service, int type, const char *message,
+		  int64_t now, struct sbuf *err);
+struct log_filter {
+	int64_t account_id;          /* 0: all */
+	int type;                    /* enum log_type, or -1 */
+	const char *service;         /* NULL: all */
+	size_t limit;
+};
+int store_log_list(struct store *st, const struct log_filter *f, struct log_entry **out, size_t *n, struct sbuf *err);
+
+/* Tracing: per-operation call counts and time, for `tillsync status` and /metrics */
+struct store_op_stat {
+	const char *op;
+	uint64_t calls;
+	uint64_t errors;
+	uint64_t total_us;
+};
+size_t store_op_stats(const struct store *st, struct store_op_stat *out, size_t max);
+
+#endif
