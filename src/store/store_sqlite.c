@@ -1314,7 +1314,8 @@ out:
 		queue_items_free(arr, cnt);
 		return -1;
 	}
-	qsort(arr, cnt, sizeof(*arr), item_order);
+	if (cnt > 1)
+		qsort(arr, cnt, sizeof(*arr), item_order);
 	*out = arr;
 	*n = cnt;
 	return 0;

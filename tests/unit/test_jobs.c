@@ -65,7 +65,16 @@ test_jobs__job_run_throttles_but_keeps_last_step(void **state)
 	assert_int_equal(j.done, 1000);      /* the last step is always written */
 	free(j.message);
 	assert_int_equal(job_end(&jr, JOB_SUCCEEDED, "1000 stock levels pushed", &err), 0);
-	assert_int_equal(store_job_list(ts.st, acc, 10, &(struct job *){ NULL }, &(size_t){ 0 }, &err), 0);
+	{
+		struct job *list;
+		size_t n;
+
+		assert_int_equal(store_job_list(ts.st, acc, 10, &list, &n, &err), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(list[0].state, JOB_SUCCEEDED);
+		assert_string_equal(list[0].message, "1000 stock levels pushed");
+		jobs_free(list, n);
+	}
 	test_store_close(&ts);
 	sbuf_release(&err);
 }
