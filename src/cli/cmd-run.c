@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "connectors/connector.h"
 #include "core/engine.h"
 #include "core/journal.h"
 #include "core/scheduler.h"
@@ -54,7 +55,7 @@ run_daemon(struct cli *cli, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	cfg.db_path = cli->db_path;
-	if (engine_new(&engine, &err) < 0 || scheduler_new(&sched, cli->st, &err) < 0)
+	if (engine_new(&engine, connector_find, &err) < 0 || scheduler_new(&sched, cli->st, engine, &err) < 0)
 		goto fail;
 	cfg.handle = engine_handle;
 	cfg.handler_ctx = engine;
@@ -94,6 +95,9 @@ const struct cmd cmd_run = {
 	"run", run_daemon, NEEDS_STORE, "run the daemon: scheduler and workers, until stopped",
 	"usage: tillsync run [--threads N] [--batch N]\n"
 	"\n"
+	"Every account's feeds (customers, customer types, orders) are asked what\n"
+	"changed every cycle_interval, and the changes are worked through by the\n"
+	"workers.\n"
 	"Runs in the foreground until SIGTERM or SIGINT. Workers finish the item in\n"
 	"hand, give back the items they had claimed but not started, and exit.\n"
 	"A worker that dies without that (kill -9, power loss) loses nothing: its\n"

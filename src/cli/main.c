@@ -13,7 +13,8 @@
 #define TILLSYNC_VERSION "0.1.0"
 
 static const struct cmd *const cmd_table[] = {
-	&cmd_init, &cmd_account, &cmd_connection, &cmd_queue, &cmd_jobs, &cmd_logs, &cmd_status, &cmd_run,
+	&cmd_init, &cmd_account, &cmd_connection, &cmd_link, &cmd_unlink, &cmd_links, &cmd_queue, &cmd_inbound,
+	&cmd_cycle, &cmd_jobs, &cmd_logs, &cmd_status, &cmd_run,
 };
 #define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
 

@@ -1,20 +1,30 @@
 /*
  * engine.h: what happens to a queue item. The engine looks at the item's
  * account (settings, connections, links) and runs the flow for its queue
- * through the connector interface; it never names a vendor.
+ * through the connector interface; it never names a vendor. The connectors
+ * themselves are handed in (connector_find), so the engine library links
+ * only the interface.
  */
 #ifndef TILLSYNC_ENGINE_H
 #define TILLSYNC_ENGINE_H
 
+#include "connectors/connector.h"
 #include "queue/worker.h"
 
 struct engine;
 
-int engine_new(struct engine **out, struct sbuf *err);
+typedef const struct connector_ops *(*connector_find_fn)(const char *kind);
+
+int engine_new(struct engine **out, connector_find_fn find, struct sbuf *err);
 void engine_free(struct engine *e);
 
 /* The worker pool's handler (work_handler_fn); ctx is the struct engine. */
 int engine_handle(void *ctx, struct store *st, const struct queue_item *item, int is_retry,
 		  struct work_result *res);
+
+/* Opens the account's connector for role "pos" or "shop". STORE_NOTFOUND when
+ * the account has no such connection. *ops may be passed NULL. */
+int engine_open_connector(struct engine *e, struct store *st, int64_t account_id, const char *role,
+			  struct connector **out, struct remote_error *re, struct sbuf *err);
 
 #endif

@@ -145,4 +145,16 @@ struct link {
 	int64_t updated_at;
 };
 
+struct inbound_event {
+	int64_t id;
+	int64_t at;
+	int64_t account_id;
+	char account[NAME_MAX_LEN + 1];
+	char source[16];                  /* "cycle", "webhook", "manual" */
+	char entity[32];
+	char remote_id[SUBJECT_ID_MAX_LEN + 1];
+	char summary[160];
+	int64_t item_id;                  /* the queue item it became; 0 if none */
+};
+
 #endif

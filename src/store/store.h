@@ -166,6 +166,44 @@ int store_link_by_pos(struct store *st, int64_t account_id, const char *entity, 
 int store_link_by_shop(struct store *st, int64_t account_id, const char *entity, const char *shop_id, struct link *out, struct sbuf *err);
 int store_link_delete(struct store *st, int64_t account_id, const char *entity, const char *pos_id, struct sbuf *err);
 int store_link_list(struct store *st, int64_t account_id, const char *entity, struct link **out, size_t *n, struct sbuf *err);
+/* What was last written across this link, so an unchanged record is not sent again. */
+int store_link_set_fingerprint(struct store *st, int64_t account_id, const char *entity, const char *pos_id,
+			       const char *fingerprint, int64_t now, struct sbuf *err);
+
+/* Inbound log: every change event seen, so support can tell "never reached us"
+ * from "arrived and was skipped". */
+int store_inbound_add(struct store *st, int64_t account_id, const char *source, const char *entity,
+		      const char *remote_id, const char *summary, int64_t item_id, int64_t now, struct sbuf *err);
+struct inbound_filter {
+	int64_t account_id;          /* 0: all */
+	const char *entity;          /* NULL: all */
+	const char *remote_id;       /* NULL: all */
+	size_t limit;
+};
+int store_inbound_list(struct store *st, const struct inbound_filter *f, struct inbound_event **out, size_t *n,
+		       struct sbuf *err);
+
+/* Fingerprints of what a full scan of a remote saw (side "pos" or "shop").
+ * *fingerprint is heap memory the caller frees. */
+int store_fingerprint_get(struct store *st, int64_t account_id, const char *side, const char *entity,
+			  const char *remote_id, char **fingerprint, struct sbuf *err);
+int store_fingerprint_set(struct store *st, int64_t account_id, const char *side, const char *entity,
+			  const char *remote_id, const char *fingerprint, int64_t now, struct sbuf *err);
+
+/*
+ * Intents: a remote write about to happen, recorded before the call so a
+ * retry (after a crash, a timeout or a lost answer) looks for the earlier
+ * write instead of making a second one.
+ *   0           recorded; *earlier = 1 when an earlier intent existed (ours
+ *               or a stale one taken over): look before writing
+ *   STORE_BUSY  another item recorded one less than stale_ms ago: let it finish
+ * intent_end clears it once the outcome (the link) is stored.
+ */
+int store_intent_begin(struct store *st, int64_t account_id, const char *entity, const char *subject_id,
+		       const char *reference, int64_t item_id, int64_t now, int64_t stale_ms, int *earlier,
+		       struct sbuf *err);
+int store_intent_end(struct store *st, int64_t account_id, const char *entity, const char *subject_id,
+		     struct sbuf *err);
 
 /* Logs: per account and service, Info / Error / Notification */
 int store_log_add(struct store *st, int64_t account_id, const char *service, int type, const char *message,

@@ -159,6 +159,38 @@ static const char *const migrations[STORE_SCHEMA_LATEST + 1] = {
 	"  type INTEGER NOT NULL,"
 	"  message TEXT NOT NULL);"
 	"CREATE INDEX logs_by_account ON logs(account_id, type, id);",
+
+	[2] =
+	/* evidence of arrival: every change event seen, by cycle or webhook */
+	"CREATE TABLE inbound_events("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  source TEXT NOT NULL,"
+	"  entity TEXT NOT NULL,"
+	"  remote_id TEXT NOT NULL,"
+	"  summary TEXT NOT NULL,"
+	"  item_id INTEGER);"
+	"CREATE INDEX inbound_by_account ON inbound_events(account_id, id);"
+	"CREATE INDEX inbound_by_subject ON inbound_events(account_id, entity, remote_id);"
+	/* what a full scan saw last time, so the next scan finds what changed */
+	"CREATE TABLE remote_fingerprints("
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  side TEXT NOT NULL,"
+	"  entity TEXT NOT NULL,"
+	"  remote_id TEXT NOT NULL,"
+	"  fingerprint TEXT NOT NULL,"
+	"  seen_at INTEGER NOT NULL,"
+	"  PRIMARY KEY(account_id, side, entity, remote_id));"
+	/* a remote write about to happen: recorded first, so a retry looks before writing */
+	"CREATE TABLE intents("
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  entity TEXT NOT NULL,"
+	"  subject_id TEXT NOT NULL,"
+	"  reference TEXT NOT NULL,"
+	"  item_id INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY(account_id, entity, subject_id));",
 };
 
 /* ---- statements --------------------------------------------------------- */
@@ -229,6 +261,14 @@ enum stmt_id {
 	S_LINK_LIST,
 	S_LOG_ADD,
 	S_LOG_LIST,
+	S_LINK_FINGERPRINT,
+	S_INBOUND_ADD,
+	S_INBOUND_LIST,
+	S_FP_GET,
+	S_FP_SET,
+	S_INTENT_GET,
+	S_INTENT_PUT,
+	S_INTENT_DELETE,
 	S_COUNT
 };
 
@@ -348,6 +388,24 @@ static const char *const stmt_sql[S_COUNT] = {
 		       "l.message FROM logs l LEFT JOIN accounts a ON a.id = l.account_id "
 		       "WHERE (?1 = 0 OR l.account_id = ?1) AND (?2 < 0 OR l.type = ?2) "
 		       "AND (?3 IS NULL OR l.service = ?3) ORDER BY l.id DESC LIMIT ?4",
+	[S_LINK_FINGERPRINT] = "UPDATE links SET fingerprint = ?4, updated_at = ?5 "
+			       "WHERE account_id = ?1 AND entity = ?2 AND pos_id = ?3",
+	[S_INBOUND_ADD] = "INSERT INTO inbound_events(at, account_id, source, entity, remote_id, summary, item_id) "
+			  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, 0))",
+	[S_INBOUND_LIST] = "SELECT e.id, e.at, e.account_id, a.name, e.source, e.entity, e.remote_id, e.summary, "
+			   "coalesce(e.item_id, 0) FROM inbound_events e JOIN accounts a ON a.id = e.account_id "
+			   "WHERE (?1 = 0 OR e.account_id = ?1) AND (?2 IS NULL OR e.entity = ?2) "
+			   "AND (?3 IS NULL OR e.remote_id = ?3) ORDER BY e.id DESC LIMIT ?4",
+	[S_FP_GET] = "SELECT fingerprint FROM remote_fingerprints WHERE account_id = ?1 AND side = ?2 "
+		     "AND entity = ?3 AND remote_id = ?4",
+	[S_FP_SET] = "INSERT INTO remote_fingerprints(account_id, side, entity, remote_id, fingerprint, seen_at) "
+		     "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(account_id, side, entity, remote_id) "
+		     "DO UPDATE SET fingerprint = excluded.fingerprint, seen_at = excluded.seen_at",
+	[S_INTENT_GET] = "SELECT reference, item_id, created_at FROM intents WHERE account_id = ?1 AND entity = ?2 "
+			 "AND subject_id = ?3",
+	[S_INTENT_PUT] = "INSERT OR REPLACE INTO intents(account_id, entity, subject_id, reference, item_id, created_at) "
+			 "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_INTENT_DELETE] = "DELETE FROM intents WHERE account_id = ?1 AND entity = ?2 AND subject_id = ?3",
 };
 
 struct sqlite_state {
@@ -2161,6 +2219,213 @@ sqlite_log_list(struct store *st, const struct log_filter *f, struct log_entry *
 	}
 	*out = arr;
 	*n = cnt;
+	return 0;
+}
+
+/* ---- fingerprints and the inbound log ----------------------------------- */
+
+static int
+sqlite_link_set_fingerprint(struct store *st, int64_t account_id, const char *entity, const char *pos_id,
+			    const char *fingerprint, int64_t now, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_LINK_FINGERPRINT, err);
+
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, account_id);
+	sqlite3_bind_text(p, 2, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 3, pos_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 4, fingerprint, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(p, 5, now);
+	if (sqlite3_step(p) != SQLITE_DONE)
+		return db_error(s, err, "saving a link fingerprint");
+	return sqlite3_changes(s->db) ? 0 : STORE_NOTFOUND;
+}
+
+static int
+sqlite_inbound_add(struct store *st, int64_t account_id, const char *source, const char *entity,
+		   const char *remote_id, const char *summary, int64_t item_id, int64_t now, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_INBOUND_ADD, err);
+
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, now);
+	sqlite3_bind_int64(p, 2, account_id);
+	sqlite3_bind_text(p, 3, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 4, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 5, remote_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 6, summary ? summary : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(p, 7, item_id);
+	if (sqlite3_step(p) != SQLITE_DONE)
+		return db_error(s, err, "recording an inbound event");
+	return 0;
+}
+
+static int
+sqlite_inbound_list(struct store *st, const struct inbound_filter *f, struct inbound_event **out, size_t *n,
+		    struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_INBOUND_LIST, err);
+	struct inbound_event *arr = NULL;
+	size_t alloc = 0, cnt = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, f->account_id);
+	bind_text_or_null(p, 2, f->entity);
+	bind_text_or_null(p, 3, f->remote_id);
+	sqlite3_bind_int64(p, 4, f->limit ? (int64_t)f->limit : 100);
+	while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+		if (grow((void **)&arr, &alloc, cnt + 1, sizeof(*arr)) < 0) {
+			sqlite3_reset(p);
+			free(arr);
+			return error_set(err, "out of memory listing inbound events");
+		}
+		arr[cnt].id = sqlite3_column_int64(p, 0);
+		arr[cnt].at = sqlite3_column_int64(p, 1);
+		arr[cnt].account_id = sqlite3_column_int64(p, 2);
+		col_copy(p, 3, arr[cnt].account, sizeof(arr[cnt].account));
+		col_copy(p, 4, arr[cnt].source, sizeof(arr[cnt].source));
+		col_copy(p, 5, arr[cnt].entity, sizeof(arr[cnt].entity));
+		col_copy(p, 6, arr[cnt].remote_id, sizeof(arr[cnt].remote_id));
+		col_copy(p, 7, arr[cnt].summary, sizeof(arr[cnt].summary));
+		arr[cnt].item_id = sqlite3_column_int64(p, 8);
+		cnt++;
+	}
+	sqlite3_reset(p);
+	if (rc != SQLITE_DONE) {
+		free(arr);
+		return db_error(s, err, "listing inbound events");
+	}
+	*out = arr;
+	*n = cnt;
+	return 0;
+}
+
+static int
+sqlite_fingerprint_get(struct store *st, int64_t account_id, const char *side, const char *entity,
+		       const char *remote_id, char **fingerprint, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_FP_GET, err);
+	int rc;
+
+	*fingerprint = NULL;
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, account_id);
+	sqlite3_bind_text(p, 2, side, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 3, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 4, remote_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(p);
+	if (rc == SQLITE_ROW)
+		*fingerprint = col_dup(p, 0);
+	sqlite3_reset(p);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return db_error(s, err, "reading a fingerprint");
+	return *fingerprint ? 0 : error_set(err, "out of memory");
+}
+
+static int
+sqlite_fingerprint_set(struct store *st, int64_t account_id, const char *side, const char *entity,
+		       const char *remote_id, const char *fingerprint, int64_t now, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_FP_SET, err);
+
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, account_id);
+	sqlite3_bind_text(p, 2, side, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 3, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 4, remote_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 5, fingerprint, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(p, 6, now);
+	if (sqlite3_step(p) != SQLITE_DONE)
+		return db_error(s, err, "saving a fingerprint");
+	return 0;
+}
+
+/* ---- intents ------------------------------------------------------------ */
+
+static int
+sqlite_intent_begin(struct store *st, int64_t account_id, const char *entity, const char *subject_id,
+		    const char *reference, int64_t item_id, int64_t now, int64_t stale_ms, int *earlier,
+		    struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p;
+	int64_t owner = 0, created = 0;
+	int rc = 0, exists;
+
+	*earlier = 0;
+	if (check_len("reference", reference, SUBJECT_ID_MAX_LEN, err) < 0)
+		return -1;
+	if (tx_enter(s, err) < 0)
+		return -1;
+	if (!(p = stmt(s, S_INTENT_GET, err))) {
+		rc = -1;
+		goto out;
+	}
+	sqlite3_bind_int64(p, 1, account_id);
+	sqlite3_bind_text(p, 2, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 3, subject_id, -1, SQLITE_STATIC);
+	exists = sqlite3_step(p) == SQLITE_ROW;
+	if (exists) {
+		owner = sqlite3_column_int64(p, 1);
+		created = sqlite3_column_int64(p, 2);
+	}
+	sqlite3_reset(p);
+	if (exists) {
+		*earlier = 1;
+		/* another item is writing this subject right now: let it finish */
+		if (owner != item_id && created > now - stale_ms) {
+			rc = STORE_BUSY;
+			goto out;
+		}
+	}
+	if (!(p = stmt(s, S_INTENT_PUT, err))) {
+		rc = -1;
+		goto out;
+	}
+	sqlite3_bind_int64(p, 1, account_id);
+	sqlite3_bind_text(p, 2, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 3, subject_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 4, reference, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(p, 5, item_id);
+	sqlite3_bind_int64(p, 6, exists && owner == item_id ? created : now);
+	if (sqlite3_step(p) != SQLITE_DONE)
+		rc = db_error(s, err, "recording a write intent");
+	sqlite3_reset(p);
+out:
+	if (rc == STORE_BUSY)
+		return tx_leave(s, 0, err) < 0 ? -1 : STORE_BUSY;
+	return tx_leave(s, rc, err);
+}
+
+static int
+sqlite_intent_end(struct store *st, int64_t account_id, const char *entity, const char *subject_id,
+		  struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_INTENT_DELETE, err);
+
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, account_id);
+	sqlite3_bind_text(p, 2, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 3, subject_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(p) != SQLITE_DONE)
+		return db_error(s, err, "clearing a write intent");
 	return 0;
 }
 

@@ -1,0 +1,138 @@
+/*
+ * connector.h: how tillsync talks to a remote system.
+ *
+ * Adding a connector
+ *   1. Make src/connectors/<kind>/ with <kind>.c exporting one
+ *      `const struct connector_ops <kind>_connector` filled with designated
+ *      initializers; leave a slot NULL when the remote has no such thing
+ *      (the engine then says so in the item's Comment).
+ *   2. Add it to the table in registry.c and to src/connectors/CMakeLists.txt.
+ *   3. Add its emulator to sandbox/ and test the connector against it.
+ *
+ * A connector translates: model.h records to the vendor's JSON and back,
+ * vendor errors to struct remote_error. It never touches the store, never
+ * decides what to sync, and never logs secrets. One struct connector is one
+ * authenticated HTTP connection, used by one thread at a time.
+ *
+ * Every call returns an enum remote_status. REMOTE_OK fills the out-record;
+ * anything else fills *re: a human message naming what failed and, where
+ * the remote answered, its status and body (kept with the queue attempt so
+ * support sees exactly what the remote said).
+ */
+#ifndef TILLSYNC_CONNECTOR_H
+#define TILLSYNC_CONNECTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "connectors/model.h"
+#include "util/sbuf.h"
+
+enum remote_status {
+	REMOTE_OK = 0,
+	REMOTE_NOT_FOUND,     /* the record does not exist (404 or an empty match) */
+	REMOTE_TEMPORARY,     /* down, timeout, 5xx, 429, maintenance: try again later */
+	REMOTE_REFUSED,       /* the remote understood and said no (validation, 4xx) */
+	REMOTE_AUTH,          /* credentials wrong, revoked or without permission */
+	REMOTE_BAD_ANSWER,    /* an answer we cannot read (not JSON, wrong shape) */
+	REMOTE_UNSUPPORTED,   /* this remote has no such operation */
+};
+
+struct remote_error {
+	enum remote_status status;
+	long http_status;          /* 0 when no HTTP answer */
+	int64_t retry_after_ms;    /* the remote asked us to wait this long */
+	int may_have_landed;       /* a write whose answer was lost: look before resending */
+	struct sbuf message;       /* one human line */
+	struct sbuf body;          /* the remote's answer text, capped */
+};
+
+void remote_error_init(struct remote_error *re);
+void remote_error_reset(struct remote_error *re);
+void remote_error_release(struct remote_error *re);
+/* Sets status and message; returns status so `return remote_fail(re, ...)` reads well. */
+enum remote_status remote_fail(struct remote_error *re, enum remote_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *remote_status_name(enum remote_status s);
+
+struct connector;
+
+/* A page of changes; `more` says whether to ask for the next page. */
+struct change_page {
+	int page;                  /* 1-based */
+	int more;
+};
+
+struct connector_ops {
+	const char *kind;          /* "eposnow": what connection add --kind takes */
+	const char *role;          /* "pos" or "shop" */
+	const char *display_name;  /* "Epos Now": merchant-facing */
+	const char *compact_name;  /* "EposNow": as some help texts write it */
+	const char *upper_name;    /* "EPOSNOW" */
+
+	/* credentials is the JSON object stored by `connection add` */
+	enum remote_status (*open)(struct connector **out, const char *base_url, const char *credentials,
+				   struct remote_error *re);
+	void (*close)(struct connector *c);
+	/* Reads something cheap and, where possible, checks write permission. */
+	enum remote_status (*test)(struct connector *c, struct remote_error *re);
+
+	/* Customers */
+	enum remote_status (*customer_get)(struct connector *c, const char *id, struct customer *out,
+					   struct remote_error *re);
+	/* All customers, a page at a time (remotes without a change filter). */
+	enum remote_status (*customers_page)(struct connector *c, struct change_page *pg, struct customer **out,
+					     size_t *n, struct remote_error *re);
+	enum remote_status (*customers_by_email)(struct connector *c, const char *email, struct customer **out,
+						 size_t *n, struct remote_error *re);
+	enum remote_status (*customer_create)(struct connector *c, const struct customer *in, struct customer *out,
+					      struct remote_error *re);
+	enum remote_status (*customer_update)(struct connector *c, const char *id, const struct customer_update *u,
+					      struct remote_error *re);
+
+	/* Customer types (POS) */
+	enum remote_status (*customer_type_get)(struct connector *c, const char *id, struct customer_type *out,
+						struct remote_error *re);
+	enum remote_status (*customer_types_list)(struct connector *c, struct customer_type **out, size_t *n,
+						  struct remote_error *re);
+
+	/* Customer groups (shop): the POS's customer types, where the shop has groups.
+	 * NULL when it has none (WooCommerce): the type then travels on each customer. */
+	enum remote_status (*customer_group_save)(struct connector *c, const struct customer_type *t,
+						  struct remote_error *re);
+	enum remote_status (*customer_group_delete)(struct connector *c, const char *pos_type_id,
+						    struct remote_error *re);
+
+	/* Orders (shop): changed since `since` (UTC ms), oldest first */
+	enum remote_status (*orders_changed)(struct connector *c, int64_t since, struct change_page *pg,
+					     struct order **out, size_t *n, struct remote_error *re);
+	enum remote_status (*order_get)(struct connector *c, const char *id, struct order *out,
+					struct remote_error *re);
+
+	/* Sales (POS): the shop's orders written into the till */
+	enum remote_status (*sale_find)(struct connector *c, const char *reference, int64_t around,
+					struct pos_sale *out, struct remote_error *re);
+	enum remote_status (*sale_create)(struct connector *c, const struct pos_sale *in, struct pos_sale *out,
+					  struct remote_error *re);
+
+	/* Products: just enough for matching order lines */
+	enum remote_status (*product_find_by_sku)(struct connector *c, const char *sku, char *id_out, size_t id_len,
+						  struct remote_error *re);
+	enum remote_status (*product_get_sku)(struct connector *c, const char *id, char *sku_out, size_t sku_len,
+					      struct remote_error *re);
+
+	/* Webhooks: make sure ours exist and are active; *repaired counts fixes */
+	enum remote_status (*webhooks_ensure)(struct connector *c, const char *delivery_url, const char *secret,
+					      const char *const *topics, size_t ntopics, int *repaired,
+					      struct remote_error *re);
+};
+
+struct connector {
+	const struct connector_ops *ops;
+};
+
+const struct connector_ops *connector_find(const char *kind);
+/* NULL-terminated list of every built-in connector. */
+extern const struct connector_ops *const connector_table[];
+
+#endif

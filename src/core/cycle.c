@@ -1,0 +1,289 @@
+/*
+ * cycle.c: one pass per account and feed asking a remote what changed.
+ *
+ *   customers       (POS) no change filter exists, so every page is read and
+ *                   each customer's fingerprint compared with the last scan;
+ *                   the first scan only records the baseline.
+ *   customer_types  (POS) the same, on the (short) list of types.
+ *   orders          (shop) modified_after the cursor minus an overlap (clocks
+ *                   and slow saves), oldest first; an order whose status and
+ *                   modification time were already seen is not queued again.
+ *
+ * Every change seen goes to the inbound log and its queue in the same store
+ * transaction as its fingerprint, one transaction per page, and the cursor
+ * moves only after the last page: a crash mid-cycle repeats work, never
+ * loses it.
+ */
+#include "core/cycle.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/flow.h"
+#include "core/journal.h"
+#include "core/settings.h"
+#include "util/parse.h"
+#include "util/timeutil.h"
+
+#define ORDER_OVERLAP_MS (10 * 60 * 1000)
+
+const char *const cycle_feeds[] = { "customers", "customer_types", "orders", NULL };
+
+struct cycle {
+	struct engine *engine;
+	struct store *st;
+	struct account acc;
+	struct cycle_result *out;
+	struct sbuf *err;
+	struct retry_policy policy;
+};
+
+/* Enqueue + inbound log + fingerprint for one changed record (inside the page's transaction). */
+static int
+note_change(struct cycle *c, const char *side, const char *entity, const char *queue, const char *direction,
+	    const char *id, const char *fp, const char *summary)
+{
+	int64_t item = 0, now = time_now_ms();
+	int coalesced = 0;
+
+	if (queue_enqueue(c->st, c->acc.id, queue, entity, id, direction, REASON_CYCLE, NULL, &c->policy, now, &item,
+			  &coalesced, c->err) < 0 ||
+	    store_inbound_add(c->st, c->acc.id, "cycle", entity, id, summary, item, now, c->err) < 0 ||
+	    store_fingerprint_set(c->st, c->acc.id, side, entity, id, fp, now, c->err) < 0)
+		return -1;
+	c->out->queued++;
+	return 0;
+}
+
+/* 1 when fp differs from the stored one (or none is stored); -1 on error. */
+static int
+changed(struct cycle *c, const char *side, const char *entity, const char *id, const char *fp)
+{
+	char *old = NULL;
+	int rc = store_fingerprint_get(c->st, c->acc.id, side, entity, id, &old, c->err);
+
+	if (rc < 0)
+		return -1;
+	rc = rc == STORE_NOTFOUND || strcmp(old, fp) != 0;
+	free(old);
+	return rc;
+}
+
+static int
+cycle_customers(struct cycle *c, struct connector *pos)
+{
+	struct change_page pg = { 1, 1 };
+	struct remote_error re;
+	char *baseline = NULL;
+	int first, rc = 0;
+
+	if (!pos->ops->customers_page)
+		return 0;
+	rc = store_cursor_get(c->st, c->acc.id, "pos_customers", &baseline, c->err);
+	if (rc < 0)
+		return -1;
+	first = rc == STORE_NOTFOUND;
+	free(baseline);
+	remote_error_init(&re);
+	for (rc = 0; pg.more && rc == 0; pg.page++) {
+		struct customer *cs = NULL;
+		size_t n = 0;
+
+		pg.more = 0;
+		if (pos->ops->customers_page(pos, &pg, &cs, &n, &re) != REMOTE_OK) {
+			rc = error_set(c->err, "%s", re.message.buf);
+			break;
+		}
+		c->out->seen += n;
+		if (store_tx_begin(c->st, c->err) < 0) {
+			free(cs);
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			struct sbuf text = SBUF_INIT;
+			char fp[65], summary[160];
+			int ch;
+
+			sbuf_addf(&text, "%d:%" PRId64 "|%s|%s|%s|%s|%s", cs[i].has_points, cs[i].points, cs[i].type_id,
+				  cs[i].email, cs[i].first_name, cs[i].last_name, cs[i].phone);
+			flow_fingerprint(text.buf, fp);
+			sbuf_release(&text);
+			ch = changed(c, "pos", "customer", cs[i].id, fp);
+			if (ch < 0) {
+				rc = -1;
+			} else if (ch && first) {
+				rc = store_fingerprint_set(c->st, c->acc.id, "pos", "customer", cs[i].id, fp,
+							   time_now_ms(), c->err);
+			} else if (ch) {
+				snprintf(summary, sizeof(summary), "customer changed (points %" PRId64 ")", cs[i].points);
+				rc = note_change(c, "pos", "customer", "customers", DIRECTION_POS_TO_SHOP, cs[i].id, fp,
+						 summary);
+			}
+		}
+		free(cs);
+		if (rc == 0)
+			rc = store_tx_commit(c->st, c->err);
+		else
+			store_tx_rollback(c->st);
+	}
+	remote_error_release(&re);
+	if (rc == 0) {
+		char when[32];
+
+		snprintf(when, sizeof(when), "%" PRId64, time_now_ms());
+		rc = store_cursor_set(c->st, c->acc.id, "pos_customers", when, time_now_ms(), c->err);
+	}
+	return rc;
+}
+
+static int
+cycle_customer_types(struct cycle *c, struct connector *pos)
+{
+	struct customer_type *ts = NULL;
+	struct remote_error re;
+	size_t n = 0;
+	int rc = 0;
+
+	if (!pos->ops->customer_types_list)
+		return 0;
+	remote_error_init(&re);
+	if (pos->ops->customer_types_list(pos, &ts, &n, &re) != REMOTE_OK) {
+		rc = error_set(c->err, "%s", re.message.buf);
+		remote_error_release(&re);
+		return rc;
+	}
+	remote_error_release(&re);
+	c->out->seen += n;
+	if (store_tx_begin(c->st, c->err) < 0) {
+		free(ts);
+		return -1;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char fp[65], summary[160];
+		int ch;
+
+		flow_fingerprint(ts[i].name, fp);
+		ch = changed(c, "pos", "customer_type", ts[i].id, fp);
+		if (ch < 0) {
+			rc = -1;
+		} else if (ch) {
+			snprintf(summary, sizeof(summary), "customer type \"%.100s\" added or renamed", ts[i].name);
+			rc = note_change(c, "pos", "customer_type", "customer_types", DIRECTION_POS_TO_SHOP, ts[i].id,
+					 fp, summary);
+		}
+	}
+	free(ts);
+	if (rc == 0)
+		return store_tx_commit(c->st, c->err);
+	store_tx_rollback(c->st);
+	return -1;
+}
+
+static int
+cycle_orders(struct cycle *c, struct connector *shop)
+{
+	struct change_page pg = { 1, 1 };
+	struct remote_error re;
+	char *cursor = NULL;
+	int64_t since = 0, newest = 0;
+	int rc;
+
+	if (!shop->ops->orders_changed)
+		return 0;
+	rc = store_cursor_get(c->st, c->acc.id, "shop_orders", &cursor, c->err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && parse_int64(cursor, 0, INT64_MAX, &since) == 0)
+		newest = since;
+	free(cursor);
+	since = since > ORDER_OVERLAP_MS ? since - ORDER_OVERLAP_MS : 0;
+	remote_error_init(&re);
+	for (rc = 0; pg.more && rc == 0; pg.page++) {
+		struct order *os = NULL;
+		size_t n = 0;
+
+		pg.more = 0;
+		if (shop->ops->orders_changed(shop, since, &pg, &os, &n, &re) != REMOTE_OK) {
+			rc = error_set(c->err, "%s", re.message.buf);
+			break;
+		}
+		c->out->seen += n;
+		if (store_tx_begin(c->st, c->err) < 0) {
+			orders_free(os, n);
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			char text[160], fp[65], summary[160];
+			int ch;
+
+			snprintf(text, sizeof(text), "%s|%" PRId64 "|%" PRId64, os[i].status, os[i].modified_at,
+				 os[i].refunded.units);
+			flow_fingerprint(text, fp);
+			ch = changed(c, "shop", "order", os[i].id, fp);
+			if (ch < 0) {
+				rc = -1;
+			} else if (ch) {
+				char total[MONEY_TEXT_MAX];
+
+				money_format(os[i].total, 2, total, sizeof(total));
+				snprintf(summary, sizeof(summary), "order %.40s %.30s, total %s", os[i].number,
+					 os[i].status, total);
+				rc = note_change(c, "shop", "order", "orders", DIRECTION_SHOP_TO_POS, os[i].id, fp,
+						 summary);
+			}
+			if (os[i].modified_at > newest)
+				newest = os[i].modified_at;
+		}
+		orders_free(os, n);
+		if (rc == 0)
+			rc = store_tx_commit(c->st, c->err);
+		else
+			store_tx_rollback(c->st);
+	}
+	remote_error_release(&re);
+	if (rc == 0 && newest) {
+		char when[32];
+
+		snprintf(when, sizeof(when), "%" PRId64, newest);
+		rc = store_cursor_set(c->st, c->acc.id, "shop_orders", when, time_now_ms(), c->err);
+	}
+	return rc;
+}
+
+int
+cycle_run(struct engine *e, struct store *st, const struct account *acc, const char *feed,
+	  struct cycle_result *out, struct sbuf *err)
+{
+	struct cycle c = { e, st, *acc, out, err, RETRY_POLICY_DEFAULT };
+	const char *role = strcmp(feed, "orders") == 0 ? "shop" : "pos";
+	struct connector *conn = NULL;
+	struct remote_error re;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (strcmp(feed, "customers") != 0 && strcmp(feed, "customer_types") != 0 && strcmp(feed, "orders") != 0)
+		return error_set(err, "unknown feed '%s' (customers, customer_types or orders)", feed);
+	if (settings_retry_policy(st, acc->id, &c.policy, err) < 0)
+		return -1;
+	remote_error_init(&re);
+	rc = engine_open_connector(e, st, acc->id, role, &conn, &re, err);
+	remote_error_release(&re);
+	if (rc == STORE_NOTFOUND) {
+		out->skipped = 1;
+		return 0;   /* nothing to ask yet */
+	}
+	if (rc < 0)
+		return -1;
+	if (strcmp(feed, "customers") == 0)
+		rc = cycle_customers(&c, conn);
+	else if (strcmp(feed, "customer_types") == 0)
+		rc = cycle_customer_types(&c, conn);
+	else
+		rc = cycle_orders(&c, conn);
+	conn->ops->close(conn);
+	return rc;
+}

@@ -1,0 +1,24 @@
+/*
+ * cycle.h: ask one remote what changed for one account and feed, and queue
+ * it (see cycle.c). Run by the scheduler every cycle_interval, and by
+ * `tillsync cycle` on demand.
+ */
+#ifndef TILLSYNC_CYCLE_H
+#define TILLSYNC_CYCLE_H
+
+#include <stddef.h>
+
+#include "core/engine.h"
+
+extern const char *const cycle_feeds[];   /* NULL-terminated */
+
+struct cycle_result {
+	size_t seen;      /* records read from the remote */
+	size_t queued;    /* changes put in a queue */
+	int skipped;      /* the account has no connection for this feed yet */
+};
+
+int cycle_run(struct engine *e, struct store *st, const struct account *acc, const char *feed,
+	      struct cycle_result *out, struct sbuf *err);
+
+#endif
