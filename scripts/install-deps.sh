@@ -13,6 +13,7 @@ packages=(
   libcmocka-dev
   libpq-dev
   python3
+  openssl
 )
 
 missing=()

@@ -84,7 +84,10 @@ account_show(struct cli *cli, int argc, char **argv)
 			rc = cli_error("%s", err.buf);
 			goto out;
 		}
-		json_object_set_new(settings, setting_defs[i].key, json_string(v));
+		if (setting_defs[i].secret)   /* shown only as set or not */
+			json_object_set_new(settings, setting_defs[i].key, json_string(*v ? "(set)" : "(not set)"));
+		else
+			json_object_set_new(settings, setting_defs[i].key, json_string(v));
 		free(v);
 	}
 	if (store_connection_list(cli->st, a.id, &conns, &nconn, &err) < 0) {
@@ -210,5 +213,7 @@ const struct cmd cmd_account = {
 	"  cycle_interval=DURATION     how often feeds ask for changes (e.g. 5m)\n"
 	"  retry_max_attempts=N        tries before an item waits for an operator\n"
 	"  retry_base=DURATION         wait after the first failure (doubles each time)\n"
-	"  retry_cap=DURATION          longest wait between tries\n",
+	"  retry_cap=DURATION          longest wait between tries\n"
+	"  webhook_url=URL             where the shop can reach tillsync's webhook receiver\n"
+	"                              (its deliveries go to URL/hooks/ACCOUNT/shop); '-' for none\n",
 };

@@ -9,6 +9,7 @@
 #include "core/journal.h"
 #include "core/scheduler.h"
 #include "queue/worker.h"
+#include "server/server.h"
 #include "util/parse.h"
 #include "util/timeutil.h"
 
@@ -28,7 +29,10 @@ run_daemon(struct cli *cli, int argc, char **argv)
 	struct worker_pool *pool = NULL;
 	struct scheduler *sched = NULL;
 	struct engine *engine = NULL;
+	struct server *server = NULL;
+	struct server_config scfg = { "127.0.0.1:8470", NULL, connector_find, 2 };
 	struct worker_stats ws;
+	char url[96];
 	struct sigaction sa;
 	int64_t v;
 	int rc = 0;
@@ -38,6 +42,8 @@ run_daemon(struct cli *cli, int argc, char **argv)
 			if (parse_int64(argv[++i], 1, 64, &v) < 0)
 				return cli_usage_error(&cmd_run, "--threads must be 1 to 64");
 			cfg.threads = (int)v;
+		} else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
+			scfg.listen = argv[++i];
 		} else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
 			if (parse_int64(argv[++i], 1, 1000, &v) < 0)
 				return cli_usage_error(&cmd_run, "--batch must be 1 to 1000");
@@ -59,11 +65,15 @@ run_daemon(struct cli *cli, int argc, char **argv)
 		goto fail;
 	cfg.handle = engine_handle;
 	cfg.handler_ctx = engine;
+	scfg.db_path = cli->db_path;
+	if (server_start(&server, &scfg, url, sizeof(url), &err) < 0)
+		goto fail;
 	if (worker_pool_start(&pool, &cfg, &err) < 0)
 		goto fail;
 
 	printf("tillsync: running with %d workers; state in %s\n"
-	       "tillsync: stop with Ctrl-C or 'kill -TERM %d'\n", cfg.threads, cli->db_path, (int)getpid());
+	       "tillsync: listening on %s (webhooks: %s/hooks/ACCOUNT/shop)\n"
+	       "tillsync: stop with Ctrl-C or 'kill -TERM %d'\n", cfg.threads, cli->db_path, url, url, (int)getpid());
 	fflush(stdout);
 	journal(cli->st, 0, NULL, "daemon", LOG_INFO, "started with %d workers (pid %d)", cfg.threads,
 		(int)getpid());
@@ -73,6 +83,8 @@ run_daemon(struct cli *cli, int argc, char **argv)
 		time_sleep_ms(100);
 	}
 
+	server_stop(server);      /* no new deliveries: each one taken is already stored */
+	server = NULL;
 	worker_pool_stop(pool);   /* finishes the item in hand, releases the rest */
 	pool = NULL;
 	journal(cli->st, 0, NULL, "daemon", LOG_INFO, "stopped on signal %d", (int)stop_signal);
@@ -85,6 +97,7 @@ out:
 		worker_pool_stats(pool, &ws);
 		worker_pool_stop(pool);
 	}
+	server_stop(server);
 	scheduler_free(sched);
 	engine_free(engine);
 	sbuf_release(&err);
@@ -93,11 +106,13 @@ out:
 
 const struct cmd cmd_run = {
 	"run", run_daemon, NEEDS_STORE, "run the daemon: scheduler and workers, until stopped",
-	"usage: tillsync run [--threads N] [--batch N]\n"
+	"usage: tillsync run [--threads N] [--batch N] [--listen ADDR:PORT]\n"
 	"\n"
 	"Every account's feeds (customers, customer types, orders) are asked what\n"
 	"changed every cycle_interval, and the changes are worked through by the\n"
-	"workers.\n"
+	"workers. The listener (default 127.0.0.1:8470; port 0 picks a free one)\n"
+	"takes webhook deliveries at /hooks/ACCOUNT/shop: each is stored before it\n"
+	"is answered.\n"
 	"Runs in the foreground until SIGTERM or SIGINT. Workers finish the item in\n"
 	"hand, give back the items they had claimed but not started, and exit.\n"
 	"A worker that dies without that (kill -9, power loss) loses nothing: its\n"

@@ -63,6 +63,18 @@ struct change_page {
 	int more;
 };
 
+/* One change a remote pushed to us. */
+struct webhook_event {
+	int is_ping;                     /* a test delivery: answer 200, store nothing */
+	char entity[32];                 /* "order", "customer", "product", "coupon" */
+	char remote_id[MODEL_ID_LEN];
+	char topic[64];                  /* the remote's own word, for the inbound log */
+	int deleted;
+};
+
+/* Request headers, looked up by name (case-insensitive); NULL when absent. */
+typedef const char *(*webhook_header_fn)(void *ctx, const char *name);
+
 struct connector_ops {
 	const char *kind;          /* "eposnow": what connection add --kind takes */
 	const char *role;          /* "pos" or "shop" */
@@ -121,6 +133,12 @@ struct connector_ops {
 	enum remote_status (*product_get_sku)(struct connector *c, const char *id, char *sku_out, size_t sku_len,
 					      struct remote_error *re);
 
+	/* Webhooks: check a delivery's signature against our secret (in constant
+	 * time) and read which record changed. REMOTE_AUTH for a missing or bad
+	 * signature: the caller answers 401 and stores nothing. */
+	enum remote_status (*webhook_verify)(const char *secret, webhook_header_fn header, void *header_ctx,
+					     const char *body, size_t len, struct webhook_event *ev,
+					     struct remote_error *re);
 	/* Webhooks: make sure ours exist and are active; *repaired counts fixes */
 	enum remote_status (*webhooks_ensure)(struct connector *c, const char *delivery_url, const char *secret,
 					      const char *const *topics, size_t ntopics, int *repaired,
@@ -130,6 +148,8 @@ struct connector_ops {
 struct connector {
 	const struct connector_ops *ops;
 };
+
+
 
 const struct connector_ops *connector_find(const char *kind);
 /* NULL-terminated list of every built-in connector. */

@@ -24,6 +24,7 @@
 #include "core/flow.h"
 #include "core/journal.h"
 #include "core/settings.h"
+#include "core/webhook.h"
 #include "util/parse.h"
 #include "util/timeutil.h"
 
@@ -182,6 +183,42 @@ cycle_customer_types(struct cycle *c, struct connector *pos)
 	return -1;
 }
 
+/*
+ * The shop disables a webhook after repeated failed deliveries and never
+ * retries them, so every orders cycle checks ours and re-enables or
+ * recreates them. The cycle itself stays the safety net.
+ */
+static void
+ensure_webhooks(struct cycle *c, struct connector *shop)
+{
+	static const char *const topics[] = { "order.created", "order.updated" };
+	struct remote_error re;
+	struct sbuf err = SBUF_INIT;
+	char *url, *secret = NULL;
+	int repaired = 0;
+
+	if (!shop->ops->webhooks_ensure || !(url = webhook_delivery_url(c->st, &c->acc, &err))) {
+		sbuf_release(&err);
+		return;
+	}
+	remote_error_init(&re);
+	if (settings_webhook_secret(c->st, c->acc.id, &secret, &err) < 0)
+		journal(c->st, c->acc.id, c->acc.name, "webhook", LOG_ERROR, "cannot read the webhook secret: %s",
+			err.buf);
+	else if (shop->ops->webhooks_ensure(shop, url, secret, topics, 2, &repaired, &re) != REMOTE_OK)
+		journal(c->st, c->acc.id, c->acc.name, "webhook", LOG_ERROR, "cannot check the shop's webhooks: %s",
+			re.message.buf);
+	else if (repaired)
+		journal(c->st, c->acc.id, c->acc.name, "webhook", LOG_NOTIFICATION,
+			"%d webhook%s created or re-enabled in %s (deliveries to %s)", repaired,
+			repaired == 1 ? "" : "s", shop->ops->display_name, url);
+	c->out->webhooks_repaired = repaired;
+	free(secret);
+	free(url);
+	remote_error_release(&re);
+	sbuf_release(&err);
+}
+
 static int
 cycle_orders(struct cycle *c, struct connector *shop)
 {
@@ -193,6 +230,7 @@ cycle_orders(struct cycle *c, struct connector *shop)
 
 	if (!shop->ops->orders_changed)
 		return 0;
+	ensure_webhooks(c, shop);
 	rc = store_cursor_get(c->st, c->acc.id, "shop_orders", &cursor, c->err);
 	if (rc < 0)
 		return -1;

@@ -16,6 +16,7 @@ struct cycle_result {
 	size_t seen;      /* records read from the remote */
 	size_t queued;    /* changes put in a queue */
 	int skipped;      /* the account has no connection for this feed yet */
+	int webhooks_repaired;  /* webhooks created or re-enabled in this cycle */
 };
 
 int cycle_run(struct engine *e, struct store *st, const struct account *acc, const char *feed,

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/rand.h>
+
 #include "util/parse.h"
+#include "util/timeutil.h"
 
 #define MINUTE (60 * 1000)
 #define HOUR (60 * MINUTE)
@@ -13,19 +16,24 @@
 const struct setting_def setting_defs[] = {
 	{ "stock_master", SETTING_CHOICE, "pos", "pos|shop", 0, 0,
 	  "Which side owns stock and prices: 'pos' (the till; shop orders sync into the POS and "
-	  "customer sync is available) or 'shop'" },
+	  "customer sync is available) or 'shop'", 0 },
 	{ "customer_sync", SETTING_BOOL, "off", NULL, 0, 0,
-	  "Sync POS customer changes (including loyalty points) to the shop" },
+	  "Sync POS customer changes (including loyalty points) to the shop", 0 },
 	{ "loyalty_meta_key", SETTING_STRING, "_tillsync_loyalty_points", NULL, 1, 64,
-	  "Shop customer meta_data key that receives the POS loyalty points balance" },
+	  "Shop customer meta_data key that receives the POS loyalty points balance", 0 },
 	{ "cycle_interval", SETTING_DURATION, "300000", NULL, 10 * 1000, 24 * HOUR,
-	  "How often each feed asks the remotes what changed" },
+	  "How often each feed asks the remotes what changed", 0 },
 	{ "retry_max_attempts", SETTING_INT, "8", NULL, 1, 100,
-	  "Tries before a failing item stops and waits for an operator" },
+	  "Tries before a failing item stops and waits for an operator", 0 },
 	{ "retry_base", SETTING_DURATION, "30000", NULL, 1000, HOUR,
-	  "Wait after the first failure; doubles each time" },
+	  "Wait after the first failure; doubles each time", 0 },
 	{ "retry_cap", SETTING_DURATION, "3600000", NULL, 1000, 24 * HOUR,
-	  "Longest wait between two tries" },
+	  "Longest wait between two tries", 0 },
+	{ "webhook_url", SETTING_STRING, "-", NULL, 1, 512,
+	  "Address the shop can reach tillsync's webhook receiver at (e.g. https://sync.example.com); "
+	  "'-' for none: changes then arrive by cycle only", 0 },
+	{ "webhook_secret", SETTING_STRING, "", NULL, 16, 128,
+	  "Secret the shop signs webhook deliveries with; made on first use", 1 },
 };
 const size_t setting_def_count = sizeof(setting_defs) / sizeof(setting_defs[0]);
 
@@ -182,4 +190,26 @@ settings_retry_policy(struct store *st, int64_t account_id, struct retry_policy 
 		return -1;
 	out->max_attempts = (int)max;
 	return 0;
+}
+
+int
+settings_webhook_secret(struct store *st, int64_t account_id, char **out, struct sbuf *err)
+{
+	unsigned char raw[32];
+	char hex[65];
+
+	if (settings_get_string(st, account_id, "webhook_secret", out, err) < 0)
+		return -1;
+	if (**out)
+		return 0;
+	free(*out);
+	*out = NULL;
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return error_set(err, "cannot make a webhook secret (no randomness)");
+	for (size_t i = 0; i < sizeof(raw); i++)
+		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	if (store_setting_set(st, account_id, "webhook_secret", hex, time_now_ms(), err) < 0)
+		return -1;
+	*out = strdup(hex);
+	return *out ? 0 : error_set(err, "out of memory");
 }

@@ -27,6 +27,7 @@ struct setting_def {
 	const char *choices;      /* SETTING_CHOICE: "pos|shop" */
 	int64_t min, max;         /* SETTING_INT, SETTING_DURATION (ms) */
 	const char *help;
+	int secret;               /* never shown: `account show` prints "(set)" */
 };
 
 extern const struct setting_def setting_defs[];
@@ -43,5 +44,7 @@ int settings_get_int(struct store *st, int64_t account_id, const char *key, int6
 /* *out is heap memory the caller frees. */
 int settings_get_string(struct store *st, int64_t account_id, const char *key, char **out, struct sbuf *err);
 int settings_retry_policy(struct store *st, int64_t account_id, struct retry_policy *out, struct sbuf *err);
+/* The account's webhook secret, made (random, 32 bytes hex) and stored on first use. */
+int settings_webhook_secret(struct store *st, int64_t account_id, char **out, struct sbuf *err);
 
 #endif

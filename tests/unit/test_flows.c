@@ -29,7 +29,7 @@ struct fake_state {
 	int shop_update_calls;
 	char shop_points_written[32];
 	char shop_type_written[64];
-	struct order orders[4];
+	struct order orders[8];
 	size_t norders;
 	int pos_customer_creates;
 };
@@ -418,12 +418,14 @@ test_flows__customer_type_name_travels(void **state)
 
 /* ---- orders ------------------------------------------------------------- */
 
-static struct order_line lines_store[4][4];
+static struct order_line lines_store[8][4];
 
 static void
 add_order(const char *id, const char *status, const char *customer_id, const char *email, const char *sku)
 {
 	size_t k = fk.norders;
+
+	assert_true(k < 8);
 	struct order *o = &fk.orders[fk.norders++];
 
 	memset(o, 0, sizeof(*o));

@@ -42,6 +42,9 @@ struct wc {
 };
 
 extern const struct connector_ops woocommerce_connector;
+/* wc_webhook.c: reading a delivery needs no connection, so it lives apart */
+enum remote_status wc_webhook_verify(const char *secret, webhook_header_fn header, void *ctx, const char *body,
+				     size_t len, struct webhook_event *ev, struct remote_error *re);
 
 static struct wc *
 wc_of(struct connector *c)
@@ -370,6 +373,9 @@ explain(struct wc *w, struct remote_error *re, enum remote_status st, int write_
 	sbuf_addstr(&was, re->message.buf);
 	if (re->http_status == 0) {
 		plain = "cannot reach the site: check the site URL and that the site is up";
+	} else if (st == REMOTE_BAD_ANSWER && !write_step) {
+		plain = "the site answered, but not as the WooCommerce REST API does: check the site URL, and "
+			"that permalinks are not set to 'Plain' (Settings > Permalinks)";
 	} else if (re->http_status == 503) {
 		plain = "the site is down for maintenance or overloaded (HTTP 503): try again in a few minutes";
 	} else if (re->http_status == 429) {
@@ -954,14 +960,18 @@ const struct connector_ops woocommerce_connector = {
 	.customers_by_email = wc_customers_by_email,
 	.customer_create = wc_customer_create,
 	.customer_update = wc_customer_update,
-	/* a shop has no customer types, and takes no sales */
+	/* a shop has no customer types or groups (the type travels as customer
+	 * meta, see customer_update), and takes no sales */
 	.customer_type_get = NULL,
 	.customer_types_list = NULL,
+	.customer_group_save = NULL,
+	.customer_group_delete = NULL,
 	.orders_changed = wc_orders_changed,
 	.order_get = wc_order_get,
 	.sale_find = NULL,
 	.sale_create = NULL,
 	.product_find_by_sku = wc_product_find_by_sku,
 	.product_get_sku = wc_product_get_sku,
+	.webhook_verify = wc_webhook_verify,
 	.webhooks_ensure = wc_webhooks_ensure,
 };

@@ -1,0 +1,29 @@
+/*
+ * webhook.h: a delivery pushed by a remote, taken in durably.
+ *
+ * webhook_ingest() verifies the delivery with the account's connector (a
+ * bad or missing signature stores nothing), then records the event in the
+ * inbound log and queues the change in one store transaction, and only then
+ * says 200. A remote that hears 200 may forget the event: by then it is on
+ * disk.
+ */
+#ifndef TILLSYNC_WEBHOOK_H
+#define TILLSYNC_WEBHOOK_H
+
+#include "connectors/connector.h"
+#include "core/engine.h"
+
+struct webhook_answer {
+	unsigned status;           /* HTTP status to send */
+	char message[256];         /* JSON-safe text for the body */
+	int64_t item_id;           /* the queue item, when one was made */
+};
+
+void webhook_ingest(connector_find_fn find, struct store *st, const char *account_name, const char *role,
+		    webhook_header_fn header, void *header_ctx, const char *body, size_t len,
+		    struct webhook_answer *out);
+
+/* Where the shop should deliver an account's changes, or NULL (caller frees). */
+char *webhook_delivery_url(struct store *st, const struct account *acc, struct sbuf *err);
+
+#endif
