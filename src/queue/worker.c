@@ -105,6 +105,22 @@ flush(struct worker_thread *w, struct store *st, struct queue_outcome *o, size_t
 	return 0;
 }
 
+static int
+extend_leases(struct worker_thread *w, struct store *st, const struct queue_item *items, size_t n,
+	      int64_t lease_until, struct sbuf *err)
+{
+	int64_t *ids = calloc(n ? n : 1, sizeof(*ids));
+	int rc;
+
+	if (!ids)
+		return error_set(err, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		ids[i] = items[i].id;
+	rc = store_queue_extend(st, w->owner, ids, n, lease_until, err);
+	free(ids);
+	return rc;
+}
+
 static void
 run_batch(struct worker_thread *w, struct store *st, struct queue_item *items, size_t n, struct rng *rng)
 {
@@ -127,10 +143,10 @@ run_batch(struct worker_thread *w, struct store *st, struct queue_item *items, s
 		if (atomic_load(&pool->stop))
 			break;
 		if (lease_until - started < pool->cfg.lease_ms / 2) {
+			/* renew the rest of the batch, and the outcomes not yet recorded, in one commit */
 			lease_until = started + pool->cfg.lease_ms;
-			for (size_t i = done; i < n; i++)
-				if (store_queue_extend(st, w->owner, &items[i].id, 1, lease_until, &err) < 0)
-					log_line(LOG_ERROR, NULL, "worker", "%s: %s", w->owner, err.buf);
+			if (extend_leases(w, st, items + flushed, n - flushed, lease_until, &err) < 0)
+				log_line(LOG_ERROR, NULL, "worker", "%s: cannot renew leases: %s", w->owner, err.buf);
 		}
 		sbuf_init(&res[done].comment, SBUF_CAP_COMMENT);
 		sbuf_init(&res[done].detail, SBUF_CAP_REMOTE);
