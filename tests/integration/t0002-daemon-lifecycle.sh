@@ -9,7 +9,7 @@ $T account add bakery >/dev/null
 for i in 1 2 3 4 5; do $T queue add --account bakery --queue customers --subject customer:$i >/dev/null; done
 $T queue add --account bakery --queue orders --subject order:1 --direction shop_to_pos >/dev/null
 
-$T run --threads 2 > "$WORK/run.out" 2> "$WORK/run.err" &
+$T run --threads 2 --listen 127.0.0.1:0 > "$WORK/run.out" 2> "$WORK/run.err" &
 pid=$!
 PIDS+=("$pid")
 for _ in $(seq 1 100); do
