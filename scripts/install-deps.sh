@@ -11,6 +11,7 @@ packages=(
   libmicrohttpd-dev
   libssl-dev
   libcmocka-dev
+  libargon2-dev
   libpq-dev
   python3
   openssl

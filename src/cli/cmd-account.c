@@ -3,15 +3,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/render.h"
 #include "core/settings.h"
 #include "util/timeutil.h"
-
-static json_t *
-account_json(const struct account *a)
-{
-	return json_pack("{s:I, s:s, s:o}", "id", (json_int_t)a->id, "name", a->name, "created_at",
-			 cli_json_time(a->created_at));
-}
 
 static int
 account_add(struct cli *cli, int argc, char **argv)
@@ -49,7 +43,7 @@ account_list(struct cli *cli)
 		json_t *arr = json_array();
 
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, account_json(&a[i]));
+			json_array_append_new(arr, render_account(&a[i]));
 		cli_print_json(arr);
 	} else {
 		printf("%-6s %-32s %s\n", "ID", "NAME", "CREATED");
@@ -75,20 +69,9 @@ account_show(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(&cmd_account, "usage: account show NAME");
 	if ((rc = cli_account(cli, argv[1], &a)))
 		return rc;
-	settings = json_object();
-	for (size_t i = 0; i < setting_def_count; i++) {
-		char *v = NULL;
-
-		if (settings_get_string(cli->st, a.id, setting_defs[i].key, &v, &err) < 0) {
-			json_decref(settings);
-			rc = cli_error("%s", err.buf);
-			goto out;
-		}
-		if (setting_defs[i].secret)   /* shown only as set or not */
-			json_object_set_new(settings, setting_defs[i].key, json_string(*v ? "(set)" : "(not set)"));
-		else
-			json_object_set_new(settings, setting_defs[i].key, json_string(v));
-		free(v);
+	if (!(settings = render_settings(cli->st, a.id, &err))) {
+		rc = cli_error("%s", err.buf);
+		goto out;
 	}
 	if (store_connection_list(cli->st, a.id, &conns, &nconn, &err) < 0) {
 		json_decref(settings);
@@ -97,10 +80,8 @@ account_show(struct cli *cli, int argc, char **argv)
 	}
 	carr = json_array();
 	for (size_t i = 0; i < nconn; i++)   /* credentials are never shown */
-		json_array_append_new(carr, json_pack("{s:s, s:s, s:s, s:b}", "role", conns[i].role, "kind",
-						      conns[i].kind, "base_url", conns[i].base_url,
-						      "credentials_set", conns[i].credentials[0] != '\0'));
-	obj = account_json(&a);
+		json_array_append_new(carr, render_connection(&conns[i], a.name));
+	obj = render_account(&a);
 	json_object_set_new(obj, "settings", settings);
 	json_object_set_new(obj, "connections", carr);
 	if (cli->json) {

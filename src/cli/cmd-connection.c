@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/render.h"
 #include "connectors/connector.h"
 #include "core/engine.h"
 #include "util/timeutil.h"
@@ -136,11 +137,7 @@ connection_list(struct cli *cli, int argc, char **argv)
 
 			if (store_account_get(cli->st, c[i].account_id, &owner, &err) != 0)
 				snprintf(owner.name, sizeof(owner.name), "?");
-			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:o}",
-				"id", (json_int_t)c[i].id, "account", owner.name, "role", c[i].role,
-				"kind", c[i].kind, "base_url", c[i].base_url,
-				"credentials_set", c[i].credentials[0] != '\0',
-				"updated_at", cli_json_time(c[i].updated_at)));
+			json_array_append_new(arr, render_connection(&c[i], owner.name));
 		}
 		cli_print_json(arr);
 	} else {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/render.h"
 #include "util/parse.h"
 
 static int
@@ -46,15 +47,8 @@ run_inbound(struct cli *cli, int argc, char **argv)
 	if (cli->json) {
 		json_t *arr = json_array();
 
-		for (size_t i = 0; i < n; i++) {
-			json_t *o = json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)ev[i].id, "at",
-					      cli_json_time(ev[i].at), "account", ev[i].account, "source", ev[i].source,
-					      "entity", ev[i].entity, "remote_id", ev[i].remote_id, "summary",
-					      ev[i].summary);
-
-			json_object_set_new(o, "item_id", ev[i].item_id ? json_integer(ev[i].item_id) : json_null());
-			json_array_append_new(arr, o);
-		}
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, render_inbound(&ev[i]));
 		cli_print_json(arr);
 	} else {
 		printf("%-24s %-16s %-8s %-14s %-12s %-8s %s\n", "AT", "ACCOUNT", "SOURCE", "ENTITY", "ID", "ITEM",

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/render.h"
 #include "util/parse.h"
 
 static int
@@ -38,13 +39,7 @@ run_jobs(struct cli *cli, int argc, char **argv)
 		json_t *arr = json_array();
 
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o, s:s}",
-				"id", (json_int_t)jobs[i].id, "account", jobs[i].account, "kind", jobs[i].kind,
-				"state", job_state_name(jobs[i].state), "trigger", jobs[i].trigger,
-				"phase", jobs[i].phase, "done", (json_int_t)jobs[i].done,
-				"total", (json_int_t)jobs[i].total, "started_at", cli_json_time(jobs[i].started_at),
-				"heartbeat_at", cli_json_time(jobs[i].heartbeat_at),
-				"finished_at", cli_json_time(jobs[i].finished_at), "message", jobs[i].message));
+			json_array_append_new(arr, render_job(&jobs[i]));
 		cli_print_json(arr);
 	} else {
 		printf("%-6s %-16s %-12s %-10s %-28s %-20s %s\n", "ID", "ACCOUNT", "KIND", "STATE", "PROGRESS",

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/render.h"
 #include "util/timeutil.h"
 
 static const char *const entities[] = { "customer", "product", "category", "customer_type", "order", NULL };
@@ -122,9 +123,7 @@ run_links(struct cli *cli, int argc, char **argv)
 
 			if (store_account_get(cli->st, l[i].account_id, &owner, &err) != 0)
 				snprintf(owner.name, sizeof(owner.name), "?");
-			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)l[i].id,
-				"account", owner.name, "entity", l[i].entity, "pos_id", l[i].pos_id, "shop_id",
-				l[i].shop_id, "updated_at", cli_json_time(l[i].updated_at)));
+			json_array_append_new(arr, render_link(&l[i], owner.name));
 		}
 		cli_print_json(arr);
 	} else {

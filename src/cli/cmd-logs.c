@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/render.h"
 #include "util/log.h"
 #include "util/parse.h"
 
@@ -48,9 +49,7 @@ run_logs(struct cli *cli, int argc, char **argv)
 		json_t *arr = json_array();
 
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, json_pack("{s:I, s:o, s:s, s:s, s:s, s:s}", "id", (json_int_t)e[i].id,
-				"at", cli_json_time(e[i].at), "account", e[i].account, "service", e[i].service,
-				"type", log_type_name((enum log_type)e[i].type), "message", e[i].message));
+			json_array_append_new(arr, render_log(&e[i]));
 		cli_print_json(arr);
 	} else {
 		for (size_t i = 0; i < n; i++)

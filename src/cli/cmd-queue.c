@@ -5,30 +5,11 @@
 
 #include "cli/cli.h"
 #include "core/comments.h"
+#include "core/render.h"
 #include "core/settings.h"
 #include "queue/queue.h"
 #include "util/parse.h"
 #include "util/timeutil.h"
-
-static json_t *
-item_json(const struct queue_item *it)
-{
-	const struct queue_def *q = queue_def_find(it->queue);
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i}",
-		"id", (json_int_t)it->id, "account", it->account, "queue", it->queue,
-		"queue_title", q ? q->title : it->queue, "subject_type", it->subject_type,
-		"subject_id", it->subject_id, "direction", it->direction, "reason", it->reason,
-		"status", item_status_name(it->status), "priority", it->priority, "attempts", it->attempts,
-		"max_attempts", it->max_attempts, "coalesced", it->coalesced);
-
-	json_object_set_new(o, "comment", json_string(it->comment ? it->comment : ""));
-	json_object_set_new(o, "next_try_at",
-			    it->status == ITEM_PENDING || it->status == ITEM_RETRY ? cli_json_time(it->next_try_at)
-										   : json_null());
-	json_object_set_new(o, "created_at", cli_json_time(it->created_at));
-	json_object_set_new(o, "updated_at", cli_json_time(it->updated_at));
-	return o;
-}
 
 static int
 parse_id(const char *s, int64_t *id)
@@ -101,7 +82,7 @@ queue_list(struct cli *cli, int argc, char **argv)
 		json_t *arr = json_array();
 
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, item_json(&items[i]));
+			json_array_append_new(arr, render_item(&items[i]));
 		cli_print_json(arr);
 	} else {
 		printf("%-8s %-16s %-15s %-22s %-10s %-4s %-20s %s\n", "ID", "ACCOUNT", "QUEUE", "SUBJECT", "STATUS",
@@ -148,16 +129,10 @@ queue_show(struct cli *cli, int argc, char **argv)
 		sbuf_release(&err);
 		return rc;
 	}
-	o = item_json(&it);
+	o = render_item(&it);
 	arr = json_array();
 	for (size_t i = 0; i < n; i++) {
-		json_t *a = json_pack("{s:i, s:s, s:s, s:o, s:o, s:s}", "attempt", at[i].attempt, "outcome",
-				      at[i].outcome, "worker", at[i].worker, "started_at",
-				      cli_json_time(at[i].started_at), "finished_at", cli_json_time(at[i].finished_at),
-				      "comment", at[i].comment);
-
-		json_object_set_new(a, "detail", at[i].detail ? json_string(at[i].detail) : json_null());
-		json_array_append_new(arr, a);
+		json_array_append_new(arr, render_attempt(&at[i]));
 	}
 	json_object_set_new(o, "payload", it.payload ? json_string(it.payload) : json_null());
 	json_object_set_new(o, "attempt_history", arr);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/render.h"
 #include "queue/queue.h"
 
 static int
@@ -29,20 +30,7 @@ run_status(struct cli *cli, int argc, char **argv)
 		rc = cli_error("%s", err.buf);
 		goto out;
 	}
-	queues = json_object();
-	for (size_t i = 0; i < queue_def_count; i++) {
-		json_t *q = json_object();
-
-		for (int s = 0; s < ITEM_STATUS_COUNT; s++)
-			json_object_set_new(q, item_status_name((enum item_status)s), json_integer(0));
-		json_object_set_new(queues, queue_defs[i].name, q);
-	}
-	for (size_t i = 0; i < nqc; i++) {
-		json_t *q = json_object_get(queues, qc[i].queue);
-
-		if (q)
-			json_object_set_new(q, item_status_name(qc[i].status), json_integer(qc[i].count));
-	}
+	queues = render_queue_counts(qc, nqc);
 	running = json_array();
 	for (size_t i = 0; i < njobs; i++)
 		if (jobs[i].state == JOB_RUNNING)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/webhook.h"
+#include "server/api.h"
 #include "util/log.h"
 #include "util/parse.h"
 
@@ -114,6 +115,42 @@ route_webhook(struct server *s, struct MHD_Connection *c, const char *path, stru
 	return send_json(c, ans.status, "{\"error\":\"%s\"}", ans.message);
 }
 
+static const char *
+query_of(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static const char *
+cookie_of(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_COOKIE_KIND, name);
+}
+
+static enum MHD_Result
+route_api(struct server *s, struct MHD_Connection *c, const char *method, const char *path, struct request *rq)
+{
+	struct api_request ar = { method, path, rq->body.buf, rq->body.len, query_of, header_of, cookie_of, c, 0 };
+	struct api_response out;
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	struct store *st;
+	int slot;
+
+	st = store_borrow(s, &slot);
+	api_handle(st, s->find, &ar, &out);
+	store_return(s, slot);
+	r = MHD_create_response_from_buffer(strlen(out.body), out.body, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (out.set_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", out.set_cookie);
+	rc = MHD_queue_response(c, out.status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method, const char *version,
 	   const char *upload, size_t *upload_size, void **req_cls)
@@ -139,6 +176,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return send_json(c, 413, "{\"error\":\"%s\"}", "request body too large");
 	if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
 		return send_json(c, 200, "{\"status\":\"%s\"}", "ok");
+	if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0)
+		return route_api(s, c, method, url + 4, rq);
 	if (strncmp(url, "/hooks/", 7) == 0) {
 		if (strcmp(method, "POST") != 0)
 			return send_json(c, 405, "{\"error\":\"%s\"}", "webhooks are POST");

@@ -114,3 +114,11 @@ log_entries_free(struct log_entry *e, size_t n)
 		free(e[i].message);
 	free(e);
 }
+
+void
+users_free(struct user *u, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(u[i].password_hash);
+	free(u);
+}

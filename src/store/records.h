@@ -157,4 +157,31 @@ struct inbound_event {
 	int64_t item_id;                  /* the queue item it became; 0 if none */
 };
 
+/* Who may use the admin API and dashboard. */
+struct user {
+	int64_t id;
+	char name[NAME_MAX_LEN + 1];
+	char role[16];                    /* "merchant" (one account) or "support" (all) */
+	int64_t account_id;               /* merchant's account; 0 for support */
+	char account[NAME_MAX_LEN + 1];
+	int64_t created_at;
+	char *password_hash;              /* argon2id encoded; NULL in listings */
+};
+void users_free(struct user *u, size_t n);
+
+struct session {
+	struct user user;                 /* password_hash is NULL here */
+	char csrf[72];
+	int64_t expires_at;
+};
+
+struct api_token {
+	int64_t id;
+	int64_t user_id;
+	char user[NAME_MAX_LEN + 1];
+	char name[NAME_MAX_LEN + 1];
+	int64_t created_at;
+	int64_t revoked_at;               /* 0: live */
+};
+
 #endif

@@ -216,6 +216,28 @@ struct log_filter {
 };
 int store_log_list(struct store *st, const struct log_filter *f, struct log_entry **out, size_t *n, struct sbuf *err);
 
+/*
+ * Users, sessions and API tokens. Session and API tokens are stored only as
+ * SHA-256 digests (token_hash): a copy of the store does not let anyone in.
+ */
+int store_user_add(struct store *st, const char *name, const char *password_hash, const char *role,
+		   int64_t account_id, int64_t now, int64_t *id, struct sbuf *err);
+/* out->password_hash is heap memory the caller frees (users_free(out, 0) does not). */
+int store_user_find(struct store *st, const char *name, struct user *out, struct sbuf *err);
+int store_user_list(struct store *st, struct user **out, size_t *n, struct sbuf *err);
+int store_user_remove(struct store *st, const char *name, struct sbuf *err);
+int store_session_add(struct store *st, const char *token_hash, int64_t user_id, const char *csrf,
+		      int64_t now, int64_t expires_at, struct sbuf *err);
+/* STORE_NOTFOUND for an unknown or expired session. */
+int store_session_get(struct store *st, const char *token_hash, int64_t now, struct session *out, struct sbuf *err);
+int store_session_delete(struct store *st, const char *token_hash, struct sbuf *err);
+int store_token_add(struct store *st, const char *token_hash, int64_t user_id, const char *name, int64_t now,
+		    int64_t *id, struct sbuf *err);
+/* The live token's user; STORE_NOTFOUND for unknown or revoked. */
+int store_token_user(struct store *st, const char *token_hash, struct user *out, struct sbuf *err);
+int store_token_revoke(struct store *st, int64_t id, int64_t now, struct sbuf *err);
+int store_token_list(struct store *st, struct api_token **out, size_t *n, struct sbuf *err);
+
 /* Tracing: per-operation call counts and time, for `tillsync status` and /metrics */
 struct store_op_stat {
 	const char *op;

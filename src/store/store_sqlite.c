@@ -197,6 +197,29 @@ static const char *const migrations[STORE_SCHEMA_LATEST + 1] = {
 	 * (bench/QUEUE-BENCH.md): listings filter status on the account's rows */
 	"DROP INDEX queue_items_by_queue;"
 	"CREATE INDEX queue_items_by_queue ON queue_items(account_id, queue);",
+
+	[4] =
+	"CREATE TABLE users("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  password_hash TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK(role IN ('merchant','support')),"
+	"  account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  created_at INTEGER NOT NULL,"
+	"  CHECK((role = 'merchant') = (account_id IS NOT NULL)));"
+	"CREATE TABLE sessions("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL);"
+	"CREATE TABLE api_tokens("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER NOT NULL DEFAULT 0);",
 };
 
 /* ---- statements --------------------------------------------------------- */
@@ -275,6 +298,18 @@ enum stmt_id {
 	S_INTENT_GET,
 	S_INTENT_PUT,
 	S_INTENT_DELETE,
+	S_USER_ADD,
+	S_USER_FIND,
+	S_USER_LIST,
+	S_USER_REMOVE,
+	S_SESSION_ADD,
+	S_SESSION_GET,
+	S_SESSION_DELETE,
+	S_SESSION_PURGE,
+	S_TOKEN_ADD,
+	S_TOKEN_USER,
+	S_TOKEN_REVOKE,
+	S_TOKEN_LIST,
 	S_COUNT
 };
 
@@ -412,6 +447,25 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_INTENT_PUT] = "INSERT OR REPLACE INTO intents(account_id, entity, subject_id, reference, item_id, created_at) "
 			 "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_INTENT_DELETE] = "DELETE FROM intents WHERE account_id = ?1 AND entity = ?2 AND subject_id = ?3",
+#define USER_COLS "u.id, u.name, u.role, coalesce(u.account_id, 0), coalesce(a.name, ''), u.created_at"
+	[S_USER_ADD] = "INSERT INTO users(name, password_hash, role, account_id, created_at) "
+		       "VALUES(?1, ?2, ?3, nullif(?4, 0), ?5)",
+	[S_USER_FIND] = "SELECT " USER_COLS ", u.password_hash FROM users u LEFT JOIN accounts a ON a.id = u.account_id "
+			"WHERE u.name = ?1",
+	[S_USER_LIST] = "SELECT " USER_COLS " FROM users u LEFT JOIN accounts a ON a.id = u.account_id ORDER BY u.name",
+	[S_USER_REMOVE] = "DELETE FROM users WHERE name = ?1",
+	[S_SESSION_ADD] = "INSERT INTO sessions(token_hash, user_id, csrf, created_at, expires_at) VALUES(?1, ?2, ?3, ?4, ?5)",
+	[S_SESSION_GET] = "SELECT " USER_COLS ", s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
+			  "LEFT JOIN accounts a ON a.id = u.account_id WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
+	[S_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1",
+	[S_TOKEN_ADD] = "INSERT INTO api_tokens(token_hash, user_id, name, created_at) VALUES(?1, ?2, ?3, ?4)",
+	[S_TOKEN_USER] = "SELECT " USER_COLS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
+			 "LEFT JOIN accounts a ON a.id = u.account_id WHERE t.token_hash = ?1 AND t.revoked_at = 0",
+	[S_TOKEN_REVOKE] = "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0",
+	[S_TOKEN_LIST] = "SELECT t.id, t.user_id, u.name, t.name, t.created_at, t.revoked_at FROM api_tokens t "
+			 "JOIN users u ON u.id = t.user_id ORDER BY t.id",
+#undef USER_COLS
 };
 
 struct sqlite_state {
@@ -2432,6 +2486,288 @@ sqlite_intent_end(struct store *st, int64_t account_id, const char *entity, cons
 	sqlite3_bind_text(p, 3, subject_id, -1, SQLITE_STATIC);
 	if (sqlite3_step(p) != SQLITE_DONE)
 		return db_error(s, err, "clearing a write intent");
+	return 0;
+}
+
+/* ---- users, sessions, API tokens ---------------------------------------- */
+
+static void
+read_user(sqlite3_stmt *p, struct user *u)
+{
+	u->id = sqlite3_column_int64(p, 0);
+	col_copy(p, 1, u->name, sizeof(u->name));
+	col_copy(p, 2, u->role, sizeof(u->role));
+	u->account_id = sqlite3_column_int64(p, 3);
+	col_copy(p, 4, u->account, sizeof(u->account));
+	u->created_at = sqlite3_column_int64(p, 5);
+	u->password_hash = NULL;
+}
+
+static int
+sqlite_user_add(struct store *st, const char *name, const char *password_hash, const char *role, int64_t account_id,
+		int64_t now, int64_t *id, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p;
+	int rc;
+
+	if (check_len("user name", name, NAME_MAX_LEN, err) < 0)
+		return -1;
+	if (strcmp(role, "merchant") != 0 && strcmp(role, "support") != 0)
+		return error_set(err, "role must be merchant or support, not '%s'", role);
+	if ((strcmp(role, "merchant") == 0) != (account_id != 0))
+		return error_set(err, "a merchant user belongs to exactly one account; a support user to none");
+	if (!(p = stmt(s, S_USER_ADD, err)))
+		return -1;
+	sqlite3_bind_text(p, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 2, password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 3, role, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(p, 4, account_id);
+	sqlite3_bind_int64(p, 5, now);
+	rc = sqlite3_step(p);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return error_set(err, "a user named '%s' already exists", name);
+	if (rc != SQLITE_DONE)
+		return db_error(s, err, "adding a user");
+	if (id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int
+sqlite_user_find(struct store *st, const char *name, struct user *out, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_USER_FIND, err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!p)
+		return -1;
+	sqlite3_bind_text(p, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(p);
+	if (rc == SQLITE_ROW) {
+		read_user(p, out);
+		out->password_hash = col_dup(p, 6);
+	}
+	sqlite3_reset(p);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return db_error(s, err, "reading a user");
+	return 0;
+}
+
+static int
+sqlite_user_list(struct store *st, struct user **out, size_t *n, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_USER_LIST, err);
+	struct user *arr = NULL;
+	size_t alloc = 0, cnt = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!p)
+		return -1;
+	while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+		if (grow((void **)&arr, &alloc, cnt + 1, sizeof(*arr)) < 0) {
+			sqlite3_reset(p);
+			users_free(arr, cnt);
+			return error_set(err, "out of memory listing users");
+		}
+		read_user(p, &arr[cnt++]);
+	}
+	sqlite3_reset(p);
+	if (rc != SQLITE_DONE) {
+		users_free(arr, cnt);
+		return db_error(s, err, "listing users");
+	}
+	*out = arr;
+	*n = cnt;
+	return 0;
+}
+
+static int
+sqlite_user_remove(struct store *st, const char *name, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_USER_REMOVE, err);
+
+	if (!p)
+		return -1;
+	sqlite3_bind_text(p, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(p) != SQLITE_DONE)
+		return db_error(s, err, "removing a user");
+	return sqlite3_changes(s->db) ? 0 : STORE_NOTFOUND;
+}
+
+static int
+sqlite_session_add(struct store *st, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
+		   int64_t expires_at, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p;
+	int rc = 0;
+
+	if (tx_enter(s, err) < 0)
+		return -1;
+	/* old sessions go as new ones come: the table never grows without bound */
+	if (!(p = stmt(s, S_SESSION_PURGE, err)))
+		return tx_leave(s, -1, err);
+	sqlite3_bind_int64(p, 1, now);
+	if (sqlite3_step(p) != SQLITE_DONE)
+		rc = db_error(s, err, "expiring sessions");
+	sqlite3_reset(p);
+	if (rc == 0 && (p = stmt(s, S_SESSION_ADD, err))) {
+		sqlite3_bind_text(p, 1, token_hash, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(p, 2, user_id);
+		sqlite3_bind_text(p, 3, csrf, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(p, 4, now);
+		sqlite3_bind_int64(p, 5, expires_at);
+		if (sqlite3_step(p) != SQLITE_DONE)
+			rc = db_error(s, err, "starting a session");
+		sqlite3_reset(p);
+	} else if (rc == 0) {
+		rc = -1;
+	}
+	return tx_leave(s, rc, err);
+}
+
+static int
+sqlite_session_get(struct store *st, const char *token_hash, int64_t now, struct session *out, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_SESSION_GET, err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!p)
+		return -1;
+	sqlite3_bind_text(p, 1, token_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(p, 2, now);
+	rc = sqlite3_step(p);
+	if (rc == SQLITE_ROW) {
+		read_user(p, &out->user);
+		col_copy(p, 6, out->csrf, sizeof(out->csrf));
+		out->expires_at = sqlite3_column_int64(p, 7);
+	}
+	sqlite3_reset(p);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return db_error(s, err, "reading a session");
+	return 0;
+}
+
+static int
+sqlite_session_delete(struct store *st, const char *token_hash, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_SESSION_DELETE, err);
+
+	if (!p)
+		return -1;
+	sqlite3_bind_text(p, 1, token_hash, -1, SQLITE_STATIC);
+	if (sqlite3_step(p) != SQLITE_DONE)
+		return db_error(s, err, "ending a session");
+	return 0;
+}
+
+static int
+sqlite_token_add(struct store *st, const char *token_hash, int64_t user_id, const char *name, int64_t now,
+		 int64_t *id, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p;
+
+	if (check_len("token name", name, NAME_MAX_LEN, err) < 0)
+		return -1;
+	if (!(p = stmt(s, S_TOKEN_ADD, err)))
+		return -1;
+	sqlite3_bind_text(p, 1, token_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(p, 2, user_id);
+	sqlite3_bind_text(p, 3, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(p, 4, now);
+	if (sqlite3_step(p) != SQLITE_DONE)
+		return db_error(s, err, "creating a token");
+	if (id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int
+sqlite_token_user(struct store *st, const char *token_hash, struct user *out, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_TOKEN_USER, err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!p)
+		return -1;
+	sqlite3_bind_text(p, 1, token_hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(p);
+	if (rc == SQLITE_ROW)
+		read_user(p, out);
+	sqlite3_reset(p);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return db_error(s, err, "reading a token");
+	return 0;
+}
+
+static int
+sqlite_token_revoke(struct store *st, int64_t id, int64_t now, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_TOKEN_REVOKE, err);
+
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, id);
+	sqlite3_bind_int64(p, 2, now);
+	if (sqlite3_step(p) != SQLITE_DONE)
+		return db_error(s, err, "revoking a token");
+	return sqlite3_changes(s->db) ? 0 : STORE_NOTFOUND;
+}
+
+static int
+sqlite_token_list(struct store *st, struct api_token **out, size_t *n, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_TOKEN_LIST, err);
+	struct api_token *arr = NULL;
+	size_t alloc = 0, cnt = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!p)
+		return -1;
+	while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+		if (grow((void **)&arr, &alloc, cnt + 1, sizeof(*arr)) < 0) {
+			sqlite3_reset(p);
+			free(arr);
+			return error_set(err, "out of memory listing tokens");
+		}
+		arr[cnt].id = sqlite3_column_int64(p, 0);
+		arr[cnt].user_id = sqlite3_column_int64(p, 1);
+		col_copy(p, 2, arr[cnt].user, sizeof(arr[cnt].user));
+		col_copy(p, 3, arr[cnt].name, sizeof(arr[cnt].name));
+		arr[cnt].created_at = sqlite3_column_int64(p, 4);
+		arr[cnt].revoked_at = sqlite3_column_int64(p, 5);
+		cnt++;
+	}
+	sqlite3_reset(p);
+	if (rc != SQLITE_DONE) {
+		free(arr);
+		return db_error(s, err, "listing tokens");
+	}
+	*out = arr;
+	*n = cnt;
 	return 0;
 }
 
