@@ -95,6 +95,9 @@ struct connector_ops {
 	/* All customers, a page at a time (remotes without a change filter). */
 	enum remote_status (*customers_page)(struct connector *c, struct change_page *pg, struct customer **out,
 					     size_t *n, struct remote_error *re);
+	/* Every customer with this e-mail (several are possible in some POS):
+	 * REMOTE_OK with *n == 0 and *out NULL when there is none. *out is one
+	 * malloc'd array the caller frees. */
 	enum remote_status (*customers_by_email)(struct connector *c, const char *email, struct customer **out,
 						 size_t *n, struct remote_error *re);
 	enum remote_status (*customer_create)(struct connector *c, const struct customer *in, struct customer *out,
@@ -130,6 +133,7 @@ struct connector_ops {
 	/* Products: just enough for matching order lines */
 	enum remote_status (*product_find_by_sku)(struct connector *c, const char *sku, char *id_out, size_t id_len,
 						  struct remote_error *re);
+	/* id is "<product>" or, for a variation, "<parent>/<variation>". */
 	enum remote_status (*product_get_sku)(struct connector *c, const char *id, char *sku_out, size_t sku_len,
 					      struct remote_error *re);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "util/json_decimal.h"
+#include "util/metrics.h"
 
 static void
 keep_body(struct remote_error *re, const struct http_response *rs)
@@ -23,6 +24,7 @@ remote_http_call(struct http_client *hc, const struct http_request *rq, struct h
 		*json = NULL;
 	remote_error_reset(re);
 	if (http_do(hc, rq, rs, &err) < 0) {
+		metrics_remote_call(rq->remote, "transport", rs->elapsed_us);
 		re->may_have_landed = is_write && rs->failure != HTTP_FAIL_CONNECT;
 		st = remote_fail(re, rs->failure == HTTP_FAIL_TOO_LARGE ? REMOTE_BAD_ANSWER : REMOTE_TEMPORARY,
 				 "%s: %s", what, err.buf);
@@ -30,6 +32,10 @@ remote_http_call(struct http_client *hc, const struct http_request *rq, struct h
 		return st;
 	}
 	sbuf_release(&err);
+	metrics_remote_call(rq->remote, rs->status < 400 ? "ok" : rs->status == 429 ? "429" :
+			    rs->status >= 500 ? "5xx" : "4xx", rs->elapsed_us);
+	if (rs->status == 429 || (rs->status == 503 && rs->retry_after_ms))
+		metrics_event("rate_limited");
 	re->http_status = rs->status;
 	re->retry_after_ms = rs->retry_after_ms;
 	if (rs->status >= 200 && rs->status < 300) {

@@ -8,6 +8,7 @@
 #include "core/settings.h"
 #include "http/client.h"
 #include "queue/queue.h"
+#include "util/metrics.h"
 #include "util/timeutil.h"
 
 static void
@@ -78,6 +79,7 @@ webhook_ingest(connector_find_fn find, struct store *st, const char *account_nam
 		journal(st, acc.id, acc.name, "webhook", LOG_ERROR, "refused a %s webhook delivery: %s",
 			ops->display_name, re.message.buf);
 		answer(out, re.status == REMOTE_AUTH ? 401 : 400, re.message.buf);
+		metrics_event("webhook_refused");
 		goto out;
 	}
 	if (ev.is_ping) {
@@ -107,6 +109,7 @@ webhook_ingest(connector_find_fn find, struct store *st, const char *account_nam
 		answer(out, 503, "could not store the delivery; deliver again");
 		goto out;
 	}
+	metrics_event("webhook_accepted");
 	answer(out, 200, "queued");
 out:
 	free(secret);

@@ -36,8 +36,9 @@ struct http_request {
 	const char *content_type;     /* default "application/json" when body is set */
 	const char *authorization;    /* full header value, e.g. "Basic ..."; never logged */
 	long timeout_ms;              /* whole request; 0: 60 s */
+	const char *remote;           /* metrics label: the connector's kind */
 };
-#define HTTP_REQUEST_INIT { "GET", NULL, NULL, 0, NULL, NULL, 0 }
+#define HTTP_REQUEST_INIT { "GET", NULL, NULL, 0, NULL, NULL, 0, NULL }
 
 enum http_failure {
 	HTTP_OK = 0,                  /* an HTTP answer came back (any status) */

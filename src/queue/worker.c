@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/rand.h"
 #include "util/timeutil.h"
 
@@ -105,6 +106,16 @@ flush(struct worker_thread *w, struct store *st, struct queue_outcome *o, size_t
 	return 0;
 }
 
+static void
+count_outcomes(const struct queue_item *items, const struct queue_outcome *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		metrics_item_outcome(items[i].queue, item_status_name(o[i].status));
+		if (o[i].status == ITEM_RETRY)
+			metrics_event("retry_scheduled");
+	}
+}
+
 static int
 extend_leases(struct worker_thread *w, struct store *st, const struct queue_item *items, size_t n,
 	      int64_t lease_until, struct sbuf *err)
@@ -157,6 +168,7 @@ run_batch(struct worker_thread *w, struct store *st, struct queue_item *items, s
 				sbuf_addstr(&res[done].comment, "Internal error while processing this item");
 		}
 		decide_outcome(w, it, &res[done], rng, started, &o[done]);
+		count_outcomes(it, &o[done], 1);
 		o[done].comment = res[done].comment.buf;
 		o[done].detail = res[done].detail.len ? res[done].detail.buf : NULL;
 		if (!first_unflushed)

@@ -9,6 +9,7 @@
 
 #include "core/webhook.h"
 #include "server/api.h"
+#include "util/metrics.h"
 #include "util/log.h"
 #include "util/parse.h"
 
@@ -151,6 +152,53 @@ route_api(struct server *s, struct MHD_Connection *c, const char *method, const 
 	return rc;
 }
 
+/*
+ * GET /metrics: Prometheus text. Unauthenticated, like most exporters: the
+ * listener is on loopback unless an operator chose otherwise (then put it
+ * behind a proxy that restricts /metrics).
+ */
+static enum MHD_Result
+route_metrics(struct server *s, struct MHD_Connection *c)
+{
+	struct sbuf out = SBUF_INIT, err = SBUF_INIT;
+	struct queue_count *qc = NULL;
+	struct job *jobs = NULL;
+	size_t n = 0, nj = 0;
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	struct store *st;
+	int slot;
+
+	st = store_borrow(s, &slot);
+	if (store_queue_counts(st, 0, &qc, &n, &err) == 0) {
+		sbuf_addstr(&out, "# HELP tillsync_queue_items Queue items by queue and status.\n"
+				  "# TYPE tillsync_queue_items gauge\n");
+		for (size_t i = 0; i < n; i++)
+			sbuf_addf(&out, "tillsync_queue_items{queue=\"%s\",status=\"%s\"} %lld\n", qc[i].queue,
+				  item_status_name(qc[i].status), (long long)qc[i].count);
+	}
+	if (store_job_list(st, 0, 100, &jobs, &nj, &err) == 0) {
+		sbuf_addstr(&out, "# HELP tillsync_job_progress_ratio Progress of running jobs (done / total).\n"
+				  "# TYPE tillsync_job_progress_ratio gauge\n");
+		for (size_t i = 0; i < nj; i++)
+			if (jobs[i].state == JOB_RUNNING)
+				sbuf_addf(&out, "tillsync_job_progress_ratio{account=\"%s\",kind=\"%s\"} %.4f\n",
+					  jobs[i].account, jobs[i].kind,
+					  jobs[i].total ? (double)jobs[i].done / (double)jobs[i].total : 0.0);
+	}
+	store_return(s, slot);
+	metrics_render(&out);
+	free(qc);
+	jobs_free(jobs, nj);
+	sbuf_release(&err);
+	r = MHD_create_response_from_buffer(out.len, out.buf, MHD_RESPMEM_MUST_COPY);
+	sbuf_release(&out);
+	MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4");
+	rc = MHD_queue_response(c, 200, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method, const char *version,
 	   const char *upload, size_t *upload_size, void **req_cls)
@@ -176,6 +224,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		return send_json(c, 413, "{\"error\":\"%s\"}", "request body too large");
 	if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
 		return send_json(c, 200, "{\"status\":\"%s\"}", "ok");
+	if (strcmp(url, "/metrics") == 0 && strcmp(method, "GET") == 0)
+		return route_metrics(s, c);
 	if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0)
 		return route_api(s, c, method, url + 4, rq);
 	if (strncmp(url, "/hooks/", 7) == 0) {

@@ -69,6 +69,12 @@ expect_eq "$code" "404" "unknown account"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")
 expect_eq "$code" "200" "health check"
 
+m=$(curl -s "$URL/metrics")
+expect_contains "$m" 'tillsync_events_total{event="webhook_accepted"} 2' "metrics count accepted deliveries"
+expect_contains "$m" 'tillsync_events_total{event="webhook_refused"} 3' "metrics count refused deliveries"
+expect_contains "$m" 'tillsync_queue_items{queue="orders",status=' "metrics show queue depth"
+expect_contains "$m" '# TYPE tillsync_remote_call_seconds histogram' "remote latency histogram exposed"
+
 kill -TERM "$pid"; wait "$pid"; rc=$?
 expect_eq "$rc" "0" "clean exit"
 finish

@@ -64,6 +64,7 @@ epos_call(struct eposnow *e, const char *method, const char *path, const char *b
 	rq.method = method;
 	rq.url = url.buf;
 	rq.authorization = e->authorization;
+	rq.remote = "eposnow";
 	if (body) {
 		rq.body = body;
 		rq.body_len = strlen(body);

@@ -260,6 +260,7 @@ wc_call(struct wc *w, const char *method, const char *path, const json_t *body, 
 	if (total_pages)
 		*total_pages = -1;
 	w->code[0] = '\0';
+	rq.remote = "woocommerce";
 	remote_error_reset(re);
 	http_response_init(&rs);
 	sbuf_addf(&url, "%s%s", w->api, path);
@@ -565,10 +566,9 @@ wc_customers_by_email(struct connector *c, const char *email, struct customer **
 	st = wc_get_list(w, path.buf, &arr, &total_pages, re, what);
 	if (st == REMOTE_OK)
 		st = customers_from_list(arr, email, out, n, re, what);
-	if (st == REMOTE_OK && *n == 0) {
+	if (st == REMOTE_OK && *n == 0) {   /* no match is an answer, not a failure (connector.h) */
 		free(*out);
 		*out = NULL;
-		st = remote_fail(re, REMOTE_NOT_FOUND, "%s: no customer has that email address", what);
 	}
 out:
 	free(enc);
