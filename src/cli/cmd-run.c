@@ -30,7 +30,7 @@ run_daemon(struct cli *cli, int argc, char **argv)
 	struct scheduler *sched = NULL;
 	struct engine *engine = NULL;
 	struct server *server = NULL;
-	struct server_config scfg = { "127.0.0.1:8470", NULL, connector_find, 2 };
+	struct server_config scfg = { "127.0.0.1:8470", NULL, connector_find, 8 };
 	struct worker_stats ws;
 	char url[96];
 	struct sigaction sa;

@@ -36,23 +36,22 @@ queue_for(const char *entity, const char *role, const char **direction)
 	return NULL;
 }
 
-void
-webhook_ingest(connector_find_fn find, struct store *st, const char *account_name, const char *role,
+int
+webhook_verify(connector_find_fn find, struct store *st, const char *account_name, const char *role,
 	       webhook_header_fn header, void *header_ctx, const char *body, size_t len,
-	       struct webhook_answer *out)
+	       struct webhook_delivery *d, struct webhook_answer *out)
 {
 	const struct connector_ops *ops;
 	struct webhook_event ev;
 	struct remote_error re;
-	struct retry_policy policy;
 	struct connection conn;
 	struct account acc;
 	struct sbuf err = SBUF_INIT;
-	char *secret = NULL, summary[160];
-	const char *queue, *direction;
-	int rc;
+	char *secret = NULL;
+	int rc, store = 0;
 
 	memset(out, 0, sizeof(*out));
+	memset(d, 0, sizeof(*d));
 	remote_error_init(&re);
 	memset(&conn, 0, sizeof(conn));
 	rc = store_account_find(st, account_name, &acc, &err);
@@ -70,7 +69,8 @@ webhook_ingest(connector_find_fn find, struct store *st, const char *account_nam
 		answer(out, 404, "this connection takes no webhooks");
 		goto out;
 	}
-	if (settings_webhook_secret(st, acc.id, &secret, &err) < 0) {
+	if (settings_webhook_secret(st, acc.id, &secret, &err) < 0 ||
+	    settings_retry_policy(st, acc.id, &d->policy, &err) < 0) {
 		answer(out, 503, "store unavailable");
 		goto out;
 	}
@@ -86,35 +86,66 @@ webhook_ingest(connector_find_fn find, struct store *st, const char *account_nam
 		answer(out, 200, "ping received");
 		goto out;
 	}
-	queue = queue_for(ev.entity, role, &direction);
-	snprintf(summary, sizeof(summary), "%s webhook %s", ops->display_name, ev.topic);
-	if (store_tx_begin(st, &err) < 0) {
-		answer(out, 503, "store busy; deliver again");
-		goto out;
-	}
-	rc = settings_retry_policy(st, acc.id, &policy, &err);
-	if (rc == 0 && queue)
-		rc = queue_enqueue(st, acc.id, queue, ev.entity, ev.remote_id, direction, REASON_WEBHOOK, NULL, &policy,
-				   time_now_ms(), &out->item_id, NULL, &err);
-	if (rc == 0)
-		rc = store_inbound_add(st, acc.id, "webhook", ev.entity, ev.remote_id,
-				       queue ? summary : "webhook for a record tillsync does not sync", out->item_id,
-				       time_now_ms(), &err);
-	if (rc == 0)
-		rc = store_tx_commit(st, &err);
+	d->account_id = acc.id;
+	snprintf(d->entity, sizeof(d->entity), "%s", ev.entity);
+	snprintf(d->remote_id, sizeof(d->remote_id), "%s", ev.remote_id);
+	d->queue = queue_for(ev.entity, role, &d->direction);
+	if (d->queue)
+		snprintf(d->summary, sizeof(d->summary), "%s webhook %s", ops->display_name, ev.topic);
 	else
-		store_tx_rollback(st);
-	if (rc < 0) {
-		journal(st, acc.id, acc.name, "webhook", LOG_ERROR, "could not store a webhook delivery: %s", err.buf);
-		answer(out, 503, "could not store the delivery; deliver again");
-		goto out;
-	}
-	metrics_event("webhook_accepted");
-	answer(out, 200, "queued");
+		snprintf(d->summary, sizeof(d->summary), "%s webhook %s (not synced by tillsync)", ops->display_name,
+			 ev.topic);
+	store = 1;
 out:
 	free(secret);
 	connection_free(&conn);
 	remote_error_release(&re);
+	sbuf_release(&err);
+	return store;
+}
+
+int
+webhook_store(struct store *st, struct webhook_delivery *d, size_t n, struct sbuf *err)
+{
+	int64_t now = time_now_ms();
+	int rc = 0;
+
+	if (store_tx_begin(st, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		d[i].item_id = 0;
+		if (d[i].queue)
+			rc = queue_enqueue(st, d[i].account_id, d[i].queue, d[i].entity, d[i].remote_id, d[i].direction,
+					   REASON_WEBHOOK, NULL, &d[i].policy, now, &d[i].item_id, NULL, err);
+		if (rc == 0)
+			rc = store_inbound_add(st, d[i].account_id, "webhook", d[i].entity, d[i].remote_id, d[i].summary,
+					       d[i].item_id, now, err);
+	}
+	if (rc == 0)
+		return store_tx_commit(st, err);
+	store_tx_rollback(st);
+	return -1;
+}
+
+void
+webhook_ingest(connector_find_fn find, struct store *st, const char *account_name, const char *role,
+	       webhook_header_fn header, void *header_ctx, const char *body, size_t len,
+	       struct webhook_answer *out)
+{
+	struct webhook_delivery d;
+	struct sbuf err = SBUF_INIT;
+
+	if (!webhook_verify(find, st, account_name, role, header, header_ctx, body, len, &d, out))
+		return;
+	if (webhook_store(st, &d, 1, &err) < 0) {
+		journal(st, d.account_id, account_name, "webhook", LOG_ERROR, "could not store a webhook delivery: %s",
+			err.buf);
+		answer(out, 503, "could not store the delivery; deliver again");
+	} else {
+		metrics_event("webhook_accepted");
+		out->item_id = d.item_id;
+		answer(out, 200, "queued");
+	}
 	sbuf_release(&err);
 }
 

@@ -20,7 +20,7 @@ struct server_config {
 	const char *listen;        /* "127.0.0.1:8470"; port 0 picks a free one */
 	const char *db_path;
 	connector_find_fn find;
-	int threads;               /* request threads (and store connections) */
+	int threads;               /* store connections shared by request threads */
 };
 
 struct server;

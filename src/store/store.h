@@ -47,6 +47,13 @@ struct store;
 
 enum store_open_flags {
 	STORE_CREATE = 1 << 0,   /* create the file (mode 0600) if missing */
+	/*
+	 * Wait for another connection's write lock by polling in short sleeps
+	 * rather than the backend's default backoff: lower tail latency for
+	 * request threads, at some cost in throughput when many such
+	 * connections contend (bulk workers keep the default).
+	 */
+	STORE_LOW_LATENCY = 1 << 1,
 };
 
 /* Opening and schema */
