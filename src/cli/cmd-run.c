@@ -1,5 +1,6 @@
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,6 +22,44 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
+/* Nothing waiting to be worked now: no item pending or running (items
+ * waiting for a later retry do not count). -1 when the store cannot say. */
+static int
+queues_idle(struct store *st, struct sbuf *err)
+{
+	struct queue_count *qc;
+	size_t n;
+	int64_t busy = 0;
+
+	if (store_queue_counts(st, 0, &qc, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (qc[i].status == ITEM_PENDING || qc[i].status == ITEM_RUNNING)
+			busy += qc[i].count;
+	free(qc);
+	return busy == 0;
+}
+
+/*
+ * --until-idle: every feed's cycle once, then the workers until nothing is
+ * pending or running; for scripts, tests and a one-off catch-up. Items left
+ * waiting for a later retry stay queued for the next run.
+ */
+static int
+run_until_idle(struct cli *cli, const struct worker_pool_config *cfg, struct scheduler *sched, struct sbuf *err)
+{
+	struct worker_pool *pool;
+	int idle = 0;
+
+	scheduler_tick(sched, time_mono_ms());
+	if (worker_pool_start(&pool, cfg, err) < 0)
+		return -1;
+	while (!stop_signal && (idle = queues_idle(cli->st, err)) == 0)
+		time_sleep_ms(50);
+	worker_pool_stop(pool);
+	return idle < 0 ? -1 : 0;
+}
+
 static int
 run_daemon(struct cli *cli, int argc, char **argv)
 {
@@ -35,6 +74,7 @@ run_daemon(struct cli *cli, int argc, char **argv)
 	char url[96];
 	struct sigaction sa;
 	int64_t v;
+	int until_idle = 0;
 	int rc = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -42,6 +82,12 @@ run_daemon(struct cli *cli, int argc, char **argv)
 			if (parse_int64(argv[++i], 1, 64, &v) < 0)
 				return cli_usage_error(&cmd_run, "--threads must be 1 to 64");
 			cfg.threads = (int)v;
+		} else if (strcmp(argv[i], "--lease") == 0 && i + 1 < argc) {
+			if (parse_int64(argv[++i], 1, 3600, &v) < 0)
+				return cli_usage_error(&cmd_run, "--lease must be 1 to 3600 seconds");
+			cfg.lease_ms = v * 1000;
+		} else if (strcmp(argv[i], "--until-idle") == 0) {
+			until_idle = 1;
 		} else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
 			scfg.listen = argv[++i];
 		} else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
@@ -66,6 +112,11 @@ run_daemon(struct cli *cli, int argc, char **argv)
 	cfg.handle = engine_handle;
 	cfg.handler_ctx = engine;
 	scfg.db_path = cli->db_path;
+	if (until_idle) {
+		if (run_until_idle(cli, &cfg, sched, &err) < 0)
+			goto fail;
+		goto out;
+	}
 	if (server_start(&server, &scfg, url, sizeof(url), &err) < 0)
 		goto fail;
 	if (worker_pool_start(&pool, &cfg, &err) < 0)
@@ -106,7 +157,8 @@ out:
 
 const struct cmd cmd_run = {
 	"run", run_daemon, NEEDS_STORE, "run the daemon: scheduler and workers, until stopped",
-	"usage: tillsync run [--threads N] [--batch N] [--listen ADDR:PORT]\n"
+	"usage: tillsync run [--threads N] [--batch N] [--lease SECONDS] [--listen ADDR:PORT]\n"
+	"       tillsync run --until-idle [--threads N] [--batch N] [--lease SECONDS]\n"
 	"\n"
 	"Every account's feeds (customers, customer types, orders) are asked what\n"
 	"changed every cycle_interval, and the changes are worked through by the\n"
@@ -116,5 +168,10 @@ const struct cmd cmd_run = {
 	"Runs in the foreground until SIGTERM or SIGINT. Workers finish the item in\n"
 	"hand, give back the items they had claimed but not started, and exit.\n"
 	"A worker that dies without that (kill -9, power loss) loses nothing: its\n"
-	"items are taken up again when their lease expires.\n",
+	"items are taken up again when their lease expires (--lease, default 300 s;\n"
+	"the workers renew it while they work, so it bounds only the wait after a crash).\n"
+	"\n"
+	"--until-idle runs every feed's cycle once, works until no item is pending\n"
+	"or running, and exits (no listener). Items waiting for a later retry stay\n"
+	"queued for the next run.\n",
 };

@@ -51,4 +51,17 @@ logs=$($T logs --service daemon --type info)
 expect_contains "$logs" "started with 2 workers" "start is logged"
 expect_contains "$logs" "stopped on signal" "stop is logged"
 grep -q 'info service=daemon msg="started' "$WORK/run.err" && ok "structured stderr line" || not_ok "no structured stderr line"
+
+# --until-idle: works off what is due, then exits by itself
+$T queue add --account bakery --queue customers --subject customer:77 >/dev/null
+$T queue add --account bakery --queue orders --subject order:78 --direction shop_to_pos >/dev/null
+timeout 60 $T run --until-idle --threads 2 >/dev/null 2>&1; rc=$?
+expect_eq "$rc" "0" "run --until-idle exits 0 by itself"
+left=$($T --json queue list --status pending | json_len)
+expect_eq "$left" "0" "nothing left pending after --until-idle"
+st=$($T --json queue list --account bakery --queue orders | python3 -c '
+import json, sys
+print([i["status"] for i in json.load(sys.stdin) if i["subject_id"] == "78"][0])')
+[ "$st" != "pending" ] && [ "$st" != "running" ] && ok "the order item was worked ($st)" || not_ok "order item still $st"
+expect_fail 2 "run --lease 0 is refused" $T run --until-idle --lease 0
 finish
