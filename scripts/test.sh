@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds tillsync twice (warnings as errors; then
-# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test in both.
+# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test in both,
+# the browser tests included (screenshots in build/ci*/tests/browser/artifacts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
+bash scripts/install-browser-deps.sh   # chromium + playwright-core for tests/browser
 
 jobs=$(nproc 2>/dev/null || echo 2)
 

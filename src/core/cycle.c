@@ -25,6 +25,7 @@
 #include "core/journal.h"
 #include "core/settings.h"
 #include "core/webhook.h"
+#include "util/log.h"
 #include "util/parse.h"
 #include "util/timeutil.h"
 
@@ -292,6 +293,23 @@ cycle_orders(struct cycle *c, struct connector *shop)
 	return rc;
 }
 
+/*
+ * The health monitor's row for this feed: last run, last success, what was
+ * read, why it failed, corrections made. Best effort: a store too busy to
+ * note the run must not turn a good cycle into a failed one.
+ */
+static void
+record_health(struct store *st, const struct account *acc, const char *feed, int rc,
+	      const struct cycle_result *r, const struct sbuf *why)
+{
+	struct sbuf err = SBUF_INIT;
+
+	if (store_health_record(st, acc->id, feed, time_now_ms(), rc == 0, (int64_t)r->seen,
+				rc < 0 ? why->buf : NULL, r->webhooks_repaired, &err) < 0)
+		log_line(LOG_ERROR, acc->name, feed, "cannot record the feed's health: %s", err.buf);
+	sbuf_release(&err);
+}
+
 int
 cycle_run(struct engine *e, struct store *st, const struct account *acc, const char *feed,
 	  struct cycle_result *out, struct sbuf *err)
@@ -314,8 +332,10 @@ cycle_run(struct engine *e, struct store *st, const struct account *acc, const c
 		out->skipped = 1;
 		return 0;   /* nothing to ask yet */
 	}
-	if (rc < 0)
+	if (rc < 0) {
+		record_health(st, acc, feed, -1, out, err);
 		return -1;
+	}
 	if (strcmp(feed, "customers") == 0)
 		rc = cycle_customers(&c, conn);
 	else if (strcmp(feed, "customer_types") == 0)
@@ -323,5 +343,6 @@ cycle_run(struct engine *e, struct store *st, const struct account *acc, const c
 	else
 		rc = cycle_orders(&c, conn);
 	conn->ops->close(conn);
+	record_health(st, acc, feed, rc, out, err);
 	return rc;
 }

@@ -3,6 +3,7 @@
  * asking, may they, is the request well-formed), then one call per route.
  */
 #include "server/api.h"
+#include "server/api_internal.h"
 
 #include <openssl/crypto.h>
 #include <stdarg.h>
@@ -18,16 +19,6 @@
 #include "server/auth.h"
 #include "util/parse.h"
 #include "util/timeutil.h"
-
-struct call {
-	struct store *st;
-	connector_find_fn find;
-	const struct api_request *rq;
-	struct api_response *out;
-	struct principal who;
-	json_t *body;                 /* parsed request body, or NULL */
-	struct sbuf err;
-};
 
 static void
 reply(struct call *c, unsigned status, json_t *v)
@@ -132,6 +123,45 @@ body_str(struct call *c, const char *key)
 	const char *v = json_string_value(json_object_get(c->body, key));
 
 	return v && *v ? v : NULL;
+}
+
+/* ---- for the route files (api_internal.h) ------------------------------- */
+
+void
+api_reply(struct call *c, unsigned status, json_t *v)
+{
+	reply(c, status, v);
+}
+
+void
+api_fail(struct call *c, unsigned status, const char *fmt, ...)
+{
+	struct sbuf msg = SBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	fail(c, status, "%s", msg.buf);
+	sbuf_release(&msg);
+}
+
+const char *
+api_query(struct call *c, const char *name)
+{
+	return q(c, name);
+}
+
+const char *
+api_body_str(struct call *c, const char *key)
+{
+	return body_str(c, key);
+}
+
+int
+api_account(struct call *c, const char *name, int required, struct account *out)
+{
+	return account_arg(c, name, required, out);
 }
 
 /* ---- routes ------------------------------------------------------------- */
@@ -749,7 +779,7 @@ api_handle(struct store *st, connector_find_fn find, const struct api_request *r
 		get_logs(&c);
 	else if (n == 1 && strcmp(seg[0], "status") == 0 && get)
 		get_status(&c);
-	else
+	else if (!api_more_route(&c, seg, n))   /* the dashboard's screens: api_internal.h */
 		fail(&c, 404, "no route %s /api%s", rq->method, rq->path);
 out:
 	if (!out->body)

@@ -33,5 +33,7 @@ struct api_response {
 };
 
 void api_handle(struct store *st, connector_find_fn find, const struct api_request *rq, struct api_response *out);
+/* Waits for the jobs the API started (Sync Now) to end; the server calls it when it stops. */
+void api_jobs_drain(void);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "core/webhook.h"
 #include "server/api.h"
+#include "server/dashboard.h"
 #include "server/intake.h"
 #include "util/metrics.h"
 #include "util/log.h"
@@ -215,6 +216,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 {
 	struct server *s = cls;
 	struct request *rq = *req_cls;
+	enum MHD_Result rc;
 
 	if (!rq) {   /* first call: headers only */
 		rq = calloc(1, sizeof(*rq));
@@ -243,6 +245,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 			return send_json(c, 405, "{\"error\":\"%s\"}", "webhooks are POST");
 		return route_webhook(s, c, url + 7, rq);
 	}
+	if (dashboard_serve(c, method, url, &rc))   /* GET /, /assets/<file> */
+		return rc;
 	return send_json(c, 404, "{\"error\":\"%s\"}", "no such route");
 }
 
@@ -336,6 +340,7 @@ server_stop(struct server *s)
 		return;
 	if (s->mhd)
 		MHD_stop_daemon(s->mhd);   /* no request is waiting on the intake after this */
+	api_jobs_drain();              /* a Sync Now job ends before the store it reports to */
 	intake_stop(s->intake);
 	for (int i = 0; i < s->nstores; i++)
 		store_close(s->stores[i]);

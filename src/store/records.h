@@ -184,4 +184,32 @@ struct api_token {
 	int64_t revoked_at;               /* 0: live */
 };
 
+/* The health monitor, per account and feed (written by each cycle). */
+struct feed_health {
+	int64_t account_id;
+	char feed[32];                    /* "customers", "orders", ... */
+	int64_t last_run_at;              /* 0: never ran */
+	int64_t last_success_at;          /* 0: never succeeded */
+	int64_t synced_count;             /* records read by the last successful run */
+	int64_t errors_last_run;          /* 0 when the last run succeeded */
+	char last_error[256];             /* why the last run failed; "" after a success */
+	int64_t corrections;              /* auto-corrections so far (webhooks re-enabled, ...) */
+};
+
+/* Attempts that ended in one hour with one outcome (the dashboard's chart). */
+struct hour_count {
+	int64_t hour;                     /* start of the hour, UTC ms */
+	char outcome[16];                 /* succeeded, skipped, retry, failed, abandoned */
+	int64_t count;
+};
+
+/* The status page: the latest work per queue and direction of one account. */
+struct queue_activity {
+	char queue[24];
+	char direction[16];
+	int64_t last_success_at;          /* 0: nothing succeeded yet */
+	int64_t last_activity_at;         /* the latest change to any item */
+	int64_t items;
+};
+
 #endif

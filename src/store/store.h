@@ -139,6 +139,8 @@ struct queue_filter {
 };
 int store_queue_list(struct store *st, const struct queue_filter *f, struct queue_item **out, size_t *n, struct sbuf *err);
 int store_queue_counts(struct store *st, int64_t account_id, struct queue_count **out, size_t *n, struct sbuf *err);
+/* Items to work now: pending or running, or waiting to retry and due by `now`. */
+int store_queue_due_count(struct store *st, int64_t now, int64_t *count, struct sbuf *err);
 int store_queue_attempts(struct store *st, int64_t item_id, struct queue_attempt **out, size_t *n, struct sbuf *err);
 /* Operator actions. retry: a finished or retrying item goes back to pending now
  * with at least extra_attempts more tries; STORE_GONE if a newer item for the
@@ -244,6 +246,21 @@ int store_token_add(struct store *st, const char *token_hash, int64_t user_id, c
 int store_token_user(struct store *st, const char *token_hash, struct user *out, struct sbuf *err);
 int store_token_revoke(struct store *st, int64_t id, int64_t now, struct sbuf *err);
 int store_token_list(struct store *st, struct api_token **out, size_t *n, struct sbuf *err);
+
+/*
+ * Health and activity: what the dashboard's health monitor, status page and
+ * chart show. health_record notes one run of a feed: ok = 1 sets the last
+ * success and synced count and clears the error; corrections are added to
+ * the running total. Out-arrays are freed with free().
+ */
+int store_health_record(struct store *st, int64_t account_id, const char *feed, int64_t now, int ok,
+			int64_t synced, const char *error, int64_t corrections, struct sbuf *err);
+int store_health_list(struct store *st, int64_t account_id, struct feed_health **out, size_t *n, struct sbuf *err);
+/* Attempts finished at or after since, per hour and outcome; account_id 0 and queue NULL: all. */
+int store_queue_hourly(struct store *st, int64_t account_id, const char *queue, int64_t since,
+		       struct hour_count **out, size_t *n, struct sbuf *err);
+int store_queue_activity(struct store *st, int64_t account_id, struct queue_activity **out, size_t *n,
+			 struct sbuf *err);
 
 /* Tracing: per-operation call counts and time, for `tillsync status` and /metrics */
 struct store_op_stat {

@@ -272,6 +272,7 @@ enum stmt_id {
 	S_Q_GET,
 	S_Q_LIST,
 	S_Q_COUNTS,
+	S_Q_DUE_COUNT,
 	S_Q_ATTEMPTS,
 	S_Q_CANCEL,
 	S_Q_FAILED_SELECT,
@@ -311,6 +312,10 @@ enum stmt_id {
 	S_TOKEN_USER,
 	S_TOKEN_REVOKE,
 	S_TOKEN_LIST,
+	S_HEALTH_RECORD,
+	S_HEALTH_LIST,
+	S_Q_HOURLY,
+	S_Q_ACTIVITY,
 	S_COUNT
 };
 
@@ -389,6 +394,8 @@ static const char *const stmt_sql[S_COUNT] = {
 		     "AND (?3 IS NULL OR q.status = ?3) "
 		     "AND (?4 IS NULL OR instr(q.comment, ?4) > 0 OR instr(q.subject_id, ?4) > 0) "
 		     "AND (?5 = 0 OR q.id < ?5) ORDER BY q.id DESC LIMIT ?6",
+	[S_Q_DUE_COUNT] = "SELECT count(*) FROM queue_items WHERE status IN ('pending', 'running') "
+			  "OR (status = 'retry' AND next_try_at <= ?1)",
 	[S_Q_COUNTS] = "SELECT queue, status, count(*) FROM queue_items WHERE (?1 = 0 OR account_id = ?1) "
 		       "GROUP BY queue, status ORDER BY queue, status",
 	[S_Q_ATTEMPTS] = "SELECT item_id, attempt, worker, outcome, started_at, finished_at, comment, detail "
@@ -467,6 +474,26 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_TOKEN_LIST] = "SELECT t.id, t.user_id, u.name, t.name, t.created_at, t.revoked_at FROM api_tokens t "
 			 "JOIN users u ON u.id = t.user_id ORDER BY t.id",
 #undef USER_COLS
+	/* ?4: the run succeeded; a failed run keeps the last success and its count */
+	[S_HEALTH_RECORD] = "INSERT INTO health(account_id, feed, last_run_at, last_success_at, synced_count, "
+			    "errors_last_run, last_error, corrections) VALUES(?1, ?2, ?3, iif(?4, ?3, 0), "
+			    "iif(?4, ?5, 0), iif(?4, 0, 1), ?6, ?7) ON CONFLICT(account_id, feed) DO UPDATE SET "
+			    "last_run_at = excluded.last_run_at, "
+			    "last_success_at = iif(?4, excluded.last_run_at, last_success_at), "
+			    "synced_count = iif(?4, excluded.synced_count, synced_count), "
+			    "errors_last_run = excluded.errors_last_run, last_error = excluded.last_error, "
+			    "corrections = corrections + excluded.corrections",
+	[S_HEALTH_LIST] = "SELECT account_id, feed, last_run_at, last_success_at, synced_count, errors_last_run, "
+			  "last_error, corrections FROM health WHERE (?1 = 0 OR account_id = ?1) "
+			  "ORDER BY account_id, feed",
+	/* driven by the account's items (queue_items_by_queue), then each item's attempts */
+	[S_Q_HOURLY] = "SELECT (a.finished_at / 3600000) * 3600000 AS hour, a.outcome, count(*) "
+		       "FROM queue_items q JOIN queue_attempts a ON a.item_id = q.id "
+		       "WHERE (?1 = 0 OR q.account_id = ?1) AND (?2 IS NULL OR q.queue = ?2) "
+		       "AND a.finished_at >= ?3 GROUP BY hour, a.outcome ORDER BY hour, a.outcome",
+	[S_Q_ACTIVITY] = "SELECT queue, direction, coalesce(max(iif(status = 'succeeded', updated_at, NULL)), 0), "
+			 "max(updated_at), count(*) FROM queue_items WHERE account_id = ?1 "
+			 "GROUP BY queue, direction ORDER BY queue, direction",
 };
 
 struct sqlite_state {
@@ -1649,6 +1676,26 @@ sqlite_queue_list(struct store *st, const struct queue_filter *f, struct queue_i
 }
 
 static int
+sqlite_queue_due_count(struct store *st, int64_t now, int64_t *count, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_Q_DUE_COUNT, err);
+	int rc;
+
+	*count = 0;
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, now);
+	rc = sqlite3_step(p);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(p, 0);
+	sqlite3_reset(p);
+	if (rc != SQLITE_ROW)
+		return db_error(s, err, "counting items due");
+	return 0;
+}
+
+static int
 sqlite_queue_counts(struct store *st, int64_t account_id, struct queue_count **out, size_t *n,
 		    struct sbuf *err)
 {
@@ -2797,6 +2844,153 @@ sqlite_token_list(struct store *st, struct api_token **out, size_t *n, struct sb
 	if (rc != SQLITE_DONE) {
 		free(arr);
 		return db_error(s, err, "listing tokens");
+	}
+	*out = arr;
+	*n = cnt;
+	return 0;
+}
+
+/* ---- health and activity ------------------------------------------------ */
+
+static int
+sqlite_health_record(struct store *st, int64_t account_id, const char *feed, int64_t now, int ok, int64_t synced,
+		     const char *error, int64_t corrections, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	size_t len = ok || !error ? 0 : strnlen(error, 255);
+	sqlite3_stmt *p;
+
+	if (check_len("feed", feed, 31, err) < 0)
+		return -1;
+	if (!(p = stmt(s, S_HEALTH_RECORD, err)))
+		return -1;
+	/* bounded like the row it is read into (a line, not a page), cut
+	 * between UTF-8 characters, never inside one */
+	if (len == 255)
+		while (len && ((unsigned char)error[len] & 0xC0) == 0x80)
+			len--;
+	sqlite3_bind_int64(p, 1, account_id);
+	sqlite3_bind_text(p, 2, feed, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(p, 3, now);
+	sqlite3_bind_int(p, 4, ok != 0);
+	sqlite3_bind_int64(p, 5, synced);
+	sqlite3_bind_text(p, 6, len ? error : "", (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(p, 7, corrections);
+	if (sqlite3_step(p) != SQLITE_DONE)
+		return db_error(s, err, "recording a feed's health");
+	return 0;
+}
+
+static int
+sqlite_health_list(struct store *st, int64_t account_id, struct feed_health **out, size_t *n, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_HEALTH_LIST, err);
+	struct feed_health *arr = NULL;
+	size_t alloc = 0, cnt = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, account_id);
+	while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+		if (grow((void **)&arr, &alloc, cnt + 1, sizeof(*arr)) < 0) {
+			sqlite3_reset(p);
+			free(arr);
+			return error_set(err, "out of memory reading health");
+		}
+		arr[cnt].account_id = sqlite3_column_int64(p, 0);
+		col_copy(p, 1, arr[cnt].feed, sizeof(arr[cnt].feed));
+		arr[cnt].last_run_at = sqlite3_column_int64(p, 2);
+		arr[cnt].last_success_at = sqlite3_column_int64(p, 3);
+		arr[cnt].synced_count = sqlite3_column_int64(p, 4);
+		arr[cnt].errors_last_run = sqlite3_column_int64(p, 5);
+		col_copy(p, 6, arr[cnt].last_error, sizeof(arr[cnt].last_error));
+		arr[cnt].corrections = sqlite3_column_int64(p, 7);
+		cnt++;
+	}
+	sqlite3_reset(p);
+	if (rc != SQLITE_DONE) {
+		free(arr);
+		return db_error(s, err, "reading health");
+	}
+	*out = arr;
+	*n = cnt;
+	return 0;
+}
+
+static int
+sqlite_queue_hourly(struct store *st, int64_t account_id, const char *queue, int64_t since, struct hour_count **out,
+		    size_t *n, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_Q_HOURLY, err);
+	struct hour_count *arr = NULL;
+	size_t alloc = 0, cnt = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, account_id);
+	bind_text_or_null(p, 2, queue);
+	sqlite3_bind_int64(p, 3, since);
+	while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+		if (grow((void **)&arr, &alloc, cnt + 1, sizeof(*arr)) < 0) {
+			sqlite3_reset(p);
+			free(arr);
+			return error_set(err, "out of memory counting attempts");
+		}
+		arr[cnt].hour = sqlite3_column_int64(p, 0);
+		col_copy(p, 1, arr[cnt].outcome, sizeof(arr[cnt].outcome));
+		arr[cnt].count = sqlite3_column_int64(p, 2);
+		cnt++;
+	}
+	sqlite3_reset(p);
+	if (rc != SQLITE_DONE) {
+		free(arr);
+		return db_error(s, err, "counting attempts per hour");
+	}
+	*out = arr;
+	*n = cnt;
+	return 0;
+}
+
+static int
+sqlite_queue_activity(struct store *st, int64_t account_id, struct queue_activity **out, size_t *n,
+		      struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_Q_ACTIVITY, err);
+	struct queue_activity *arr = NULL;
+	size_t alloc = 0, cnt = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, account_id);
+	while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+		if (grow((void **)&arr, &alloc, cnt + 1, sizeof(*arr)) < 0) {
+			sqlite3_reset(p);
+			free(arr);
+			return error_set(err, "out of memory reading queue activity");
+		}
+		col_copy(p, 0, arr[cnt].queue, sizeof(arr[cnt].queue));
+		col_copy(p, 1, arr[cnt].direction, sizeof(arr[cnt].direction));
+		arr[cnt].last_success_at = sqlite3_column_int64(p, 2);
+		arr[cnt].last_activity_at = sqlite3_column_int64(p, 3);
+		arr[cnt].items = sqlite3_column_int64(p, 4);
+		cnt++;
+	}
+	sqlite3_reset(p);
+	if (rc != SQLITE_DONE) {
+		free(arr);
+		return db_error(s, err, "reading queue activity");
 	}
 	*out = arr;
 	*n = cnt;
