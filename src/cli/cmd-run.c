@@ -22,22 +22,16 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
-/* Nothing waiting to be worked now: no item pending or running (items
+/* Nothing to work now: no item pending, running, or due for a retry (items
  * waiting for a later retry do not count). -1 when the store cannot say. */
 static int
 queues_idle(struct store *st, struct sbuf *err)
 {
-	struct queue_count *qc;
-	size_t n;
-	int64_t busy = 0;
+	int64_t due;
 
-	if (store_queue_counts(st, 0, &qc, &n, err) < 0)
+	if (store_queue_due_count(st, time_now_ms(), &due, err) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (qc[i].status == ITEM_PENDING || qc[i].status == ITEM_RUNNING)
-			busy += qc[i].count;
-	free(qc);
-	return busy == 0;
+	return due == 0;
 }
 
 /*

@@ -16,6 +16,7 @@
 
 #include "core/flow.h"
 #include "core/journal.h"
+#include "core/settings.h"
 #include "util/timeutil.h"
 
 struct engine {
@@ -195,6 +196,11 @@ engine_handle(void *ctx, struct store *st, const struct queue_item *it, int is_r
 		flow_store_error(&f);
 		goto out;
 	}
+	/* retries wait as the account's retry_base / retry_cap say */
+	if (settings_retry_policy(st, it->account_id, &res->policy, &f.err) == 0)
+		res->has_policy = 1;
+	else
+		sbuf_reset(&f.err);
 	/* both sides must be configured before anything can be carried across */
 	if ((flows[found].needs_pos && open_side(&f, "pos", &f.pos) < 0) ||
 	    (flows[found].needs_shop && open_side(&f, "shop", &f.shop) < 0))

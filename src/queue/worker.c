@@ -36,6 +36,7 @@ result_reset(struct work_result *r)
 	sbuf_reset(&r->comment);
 	sbuf_reset(&r->detail);
 	r->retry_after_ms = 0;
+	r->has_policy = 0;
 }
 
 /* Turn the handler's verdict into the durable outcome: retries, give-ups. */
@@ -43,7 +44,7 @@ static void
 decide_outcome(struct worker_thread *w, const struct queue_item *it, struct work_result *res,
 	       struct rng *rng, int64_t started, struct queue_outcome *o)
 {
-	const struct retry_policy *p = &w->pool->cfg.retry;
+	const struct retry_policy *p = res->has_policy ? &res->policy : &w->pool->cfg.retry;
 
 	memset(o, 0, sizeof(*o));
 	o->item_id = it->id;

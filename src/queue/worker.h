@@ -33,6 +33,9 @@ struct work_result {
 	struct sbuf comment;       /* the merchant-facing Comment */
 	struct sbuf detail;        /* e.g. the remote's response; kept with the attempt */
 	int64_t retry_after_ms;    /* > 0: the remote said when to come back */
+	/* the item's own backoff (e.g. its account's settings) instead of the pool's */
+	int has_policy;
+	struct retry_policy policy;
 };
 
 /*
