@@ -141,6 +141,29 @@ cycle_customers(struct cycle *c, struct connector *pos)
 	return rc;
 }
 
+/* A type seen before and missing from this full list was deleted in the POS. */
+static int
+note_deleted_types(struct cycle *c, const struct customer_type *ts, size_t n)
+{
+	char **known = NULL;
+	size_t nknown = 0;
+	int rc;
+
+	rc = store_fingerprint_live_ids(c->st, c->acc.id, "pos", "customer_type", &known, &nknown, c->err);
+	for (size_t k = 0; k < nknown; k++) {
+		int present = 0;
+
+		for (size_t i = 0; i < n && !present; i++)
+			present = strcmp(ts[i].id, known[k]) == 0;
+		if (!present && rc == 0)
+			rc = note_change(c, "pos", "customer_type", "customer_types", DIRECTION_POS_TO_SHOP, known[k],
+					 "deleted", "customer type deleted");
+		free(known[k]);
+	}
+	free(known);
+	return rc;
+}
+
 static int
 cycle_customer_types(struct cycle *c, struct connector *pos)
 {
@@ -177,6 +200,8 @@ cycle_customer_types(struct cycle *c, struct connector *pos)
 					 fp, summary);
 		}
 	}
+	if (rc == 0)
+		rc = note_deleted_types(c, ts, n);
 	free(ts);
 	if (rc == 0)
 		return store_tx_commit(c->st, c->err);

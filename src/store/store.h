@@ -198,6 +198,10 @@ int store_fingerprint_get(struct store *st, int64_t account_id, const char *side
 			  const char *remote_id, char **fingerprint, struct sbuf *err);
 int store_fingerprint_set(struct store *st, int64_t account_id, const char *side, const char *entity,
 			  const char *remote_id, const char *fingerprint, int64_t now, struct sbuf *err);
+/* The ids last seen alive (fingerprint not "deleted"): a full scan that no
+ * longer sees one has found a delete. *ids and each id are heap memory. */
+int store_fingerprint_live_ids(struct store *st, int64_t account_id, const char *side, const char *entity,
+			       char ***ids, size_t *n, struct sbuf *err);
 
 /*
  * Intents: a remote write about to happen, recorded before the call so a

@@ -297,6 +297,7 @@ enum stmt_id {
 	S_INBOUND_LIST,
 	S_FP_GET,
 	S_FP_SET,
+	S_FP_LIVE_IDS,
 	S_INTENT_GET,
 	S_INTENT_PUT,
 	S_INTENT_DELETE,
@@ -447,6 +448,8 @@ static const char *const stmt_sql[S_COUNT] = {
 			   "AND (?3 IS NULL OR e.remote_id = ?3) ORDER BY e.id DESC LIMIT ?4",
 	[S_FP_GET] = "SELECT fingerprint FROM remote_fingerprints WHERE account_id = ?1 AND side = ?2 "
 		     "AND entity = ?3 AND remote_id = ?4",
+	[S_FP_LIVE_IDS] = "SELECT remote_id FROM remote_fingerprints WHERE account_id = ?1 AND side = ?2 "
+			  "AND entity = ?3 AND fingerprint <> 'deleted' ORDER BY remote_id",
 	[S_FP_SET] = "INSERT INTO remote_fingerprints(account_id, side, entity, remote_id, fingerprint, seen_at) "
 		     "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(account_id, side, entity, remote_id) "
 		     "DO UPDATE SET fingerprint = excluded.fingerprint, seen_at = excluded.seen_at",
@@ -2472,6 +2475,45 @@ sqlite_fingerprint_get(struct store *st, int64_t account_id, const char *side, c
 	if (rc != SQLITE_ROW)
 		return db_error(s, err, "reading a fingerprint");
 	return *fingerprint ? 0 : error_set(err, "out of memory");
+}
+
+static int
+sqlite_fingerprint_live_ids(struct store *st, int64_t account_id, const char *side, const char *entity, char ***ids,
+			    size_t *n, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_FP_LIVE_IDS, err);
+	char **arr = NULL;
+	size_t alloc = 0, cnt = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, account_id);
+	sqlite3_bind_text(p, 2, side, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 3, entity, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+		if (grow((void **)&arr, &alloc, cnt + 1, sizeof(*arr)) < 0 || !(arr[cnt] = col_dup(p, 0))) {
+			sqlite3_reset(p);
+			while (cnt)
+				free(arr[--cnt]);
+			free(arr);
+			return error_set(err, "out of memory listing fingerprints");
+		}
+		cnt++;
+	}
+	sqlite3_reset(p);
+	if (rc != SQLITE_DONE) {
+		while (cnt)
+			free(arr[--cnt]);
+		free(arr);
+		return db_error(s, err, "listing fingerprints");
+	}
+	*ids = arr;
+	*n = cnt;
+	return 0;
 }
 
 static int

@@ -142,6 +142,38 @@ test_store__settings_and_cursors(void **state)
 	sbuf_release(&err);
 }
 
+/* live ids: what a full scan saw last, less what it found deleted, per account/side/entity */
+static void
+test_store__fingerprint_live_ids(void **state)
+{
+	struct test_store ts;
+	struct sbuf err = SBUF_INIT;
+	char **ids;
+	size_t n;
+	int64_t acc, other;
+
+	test_store_open(&ts);
+	acc = test_account(ts.st, "a");
+	other = test_account(ts.st, "b");
+	assert_int_equal(store_fingerprint_set(ts.st, acc, "pos", "customer_type", "7", "f7", 1, &err), 0);
+	assert_int_equal(store_fingerprint_set(ts.st, acc, "pos", "customer_type", "3", "f3", 1, &err), 0);
+	assert_int_equal(store_fingerprint_set(ts.st, acc, "pos", "customer_type", "9", "deleted", 1, &err), 0);
+	assert_int_equal(store_fingerprint_set(ts.st, acc, "shop", "customer_type", "4", "f4", 1, &err), 0);
+	assert_int_equal(store_fingerprint_set(ts.st, other, "pos", "customer_type", "5", "f5", 1, &err), 0);
+	assert_int_equal(store_fingerprint_live_ids(ts.st, acc, "pos", "customer_type", &ids, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(ids[0], "3");
+	assert_string_equal(ids[1], "7");
+	free(ids[0]);
+	free(ids[1]);
+	free(ids);
+	assert_int_equal(store_fingerprint_live_ids(ts.st, acc, "pos", "customer", &ids, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_null(ids);
+	test_store_close(&ts);
+	sbuf_release(&err);
+}
+
 static void
 test_store__connections_keep_credentials(void **state)
 {
@@ -282,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_store__refuses_foreign_database),
 		cmocka_unit_test(test_store__accounts),
 		cmocka_unit_test(test_store__settings_and_cursors),
+		cmocka_unit_test(test_store__fingerprint_live_ids),
 		cmocka_unit_test(test_store__connections_keep_credentials),
 		cmocka_unit_test(test_store__links_are_one_to_one),
 		cmocka_unit_test(test_store__logs_filter),
