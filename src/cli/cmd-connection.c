@@ -158,11 +158,11 @@ connection_list(struct cli *cli, int argc, char **argv)
 static int
 connection_test(struct cli *cli, int argc, char **argv)
 {
+	struct connection_check ck[2];
 	struct sbuf err = SBUF_INIT;
-	struct remote_error re;
 	struct engine *e = NULL;
 	struct account a;
-	int rc, failures = 0;
+	int rc, failures;
 
 	if (argc != 3 || strcmp(argv[1], "--account") != 0)
 		return cli_usage_error(&cmd_connection, "usage: connection test --account NAME");
@@ -170,35 +170,15 @@ connection_test(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (engine_new(&e, connector_find, &err) < 0)
 		return cli_error("%s", err.buf);
-	remote_error_init(&re);
+	failures = engine_test_connections(e, cli->st, a.id, ck);
 	for (int i = 0; i < 2; i++) {
-		const char *role = i ? "shop" : "pos";
-		struct connector *c = NULL;
-		enum remote_status st;
-
-		remote_error_reset(&re);
-		sbuf_reset(&err);
-		rc = engine_open_connector(e, cli->st, a.id, role, &c, &re, &err);
-		if (rc == STORE_NOTFOUND) {
-			printf("%-4s  not configured: add it with 'tillsync connection add'\n", role);
-			failures++;
-			continue;
-		}
-		if (rc < 0) {
-			printf("%-4s  cannot open: %s\n", role, err.buf);
-			failures++;
-			continue;
-		}
-		st = c->ops->test(c, &re);
-		if (st == REMOTE_OK) {
-			printf("%-4s  %s: OK\n", role, c->ops->display_name);
-		} else {
-			printf("%-4s  %s: %s\n", role, c->ops->display_name, re.message.buf);
-			failures++;
-		}
-		c->ops->close(c);
+		if (!ck[i].configured)
+			printf("%-4s  not configured: add it with 'tillsync connection add'\n", ck[i].role);
+		else if (!ck[i].opened)
+			printf("%-4s  cannot open: %s\n", ck[i].role, ck[i].message);
+		else
+			printf("%-4s  %s: %s\n", ck[i].role, ck[i].display_name, ck[i].ok ? "OK" : ck[i].message);
 	}
-	remote_error_release(&re);
 	engine_free(e);
 	sbuf_release(&err);
 	return failures ? 1 : 0;

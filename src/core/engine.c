@@ -77,6 +77,45 @@ engine_open_connector(struct engine *e, struct store *st, int64_t account_id, co
 }
 
 int
+engine_test_connections(struct engine *e, struct store *st, int64_t account_id, struct connection_check out[2])
+{
+	struct sbuf err = SBUF_INIT;
+	struct remote_error re;
+	int failures = 0;
+
+	remote_error_init(&re);
+	for (int i = 0; i < 2; i++) {
+		struct connection_check *ck = &out[i];
+		struct connector *c = NULL;
+		int rc;
+
+		memset(ck, 0, sizeof(*ck));
+		ck->role = i ? "shop" : "pos";
+		remote_error_reset(&re);
+		sbuf_reset(&err);
+		rc = engine_open_connector(e, st, account_id, ck->role, &c, &re, &err);
+		ck->configured = rc != STORE_NOTFOUND;
+		if (rc != 0) {
+			snprintf(ck->message, sizeof(ck->message), "%s", rc < 0 ? err.buf : "");
+			failures++;
+			continue;
+		}
+		ck->opened = 1;
+		ck->kind = c->ops->kind;
+		ck->display_name = c->ops->display_name;
+		ck->ok = c->ops->test(c, &re) == REMOTE_OK;
+		if (!ck->ok) {
+			snprintf(ck->message, sizeof(ck->message), "%s", re.message.buf);
+			failures++;
+		}
+		c->ops->close(c);
+	}
+	remote_error_release(&re);
+	sbuf_release(&err);
+	return failures;
+}
+
+int
 flow_end(struct flow *f, enum item_status status, enum comment_id comment)
 {
 	f->res->status = status;
@@ -196,17 +235,16 @@ engine_handle(void *ctx, struct store *st, const struct queue_item *it, int is_r
 		flow_store_error(&f);
 		goto out;
 	}
-	/* retries wait as the account's retry_base / retry_cap say */
-	if (settings_retry_policy(st, it->account_id, &res->policy, &f.err) == 0)
-		res->has_policy = 1;
-	else
-		sbuf_reset(&f.err);
 	/* both sides must be configured before anything can be carried across */
 	if ((flows[found].needs_pos && open_side(&f, "pos", &f.pos) < 0) ||
 	    (flows[found].needs_shop && open_side(&f, "shop", &f.shop) < 0))
 		goto out;
 	set_names(&f);
 	rc = flows[found].run(&f);
+	/* a retry waits as the account's retry_base / retry_cap say (read only
+	 * then: most items succeed, and this is every item's path) */
+	if (res->status == ITEM_RETRY && settings_retry_policy(st, it->account_id, &res->policy, &f.err) == 0)
+		res->has_policy = 1;
 out:
 	if (f.pos)
 		f.pos->ops->close(f.pos);

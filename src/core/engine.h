@@ -27,4 +27,19 @@ int engine_handle(void *ctx, struct store *st, const struct queue_item *item, in
 int engine_open_connector(struct engine *e, struct store *st, int64_t account_id, const char *role,
 			  struct connector **out, struct remote_error *re, struct sbuf *err);
 
+/* Test Connection for one side: what `connection test` and the API report. */
+struct connection_check {
+	const char *role;            /* "pos" or "shop" */
+	int configured;              /* the account has this connection */
+	int opened;                  /* its connector could be opened: kind and name are set */
+	int ok;                      /* the remote answered the connector's test */
+	const char *kind;            /* "eposnow" */
+	const char *display_name;    /* "Epos Now" */
+	char message[512];           /* why not, in plain words; "" when ok */
+};
+
+/* Opens and tests the account's POS, then its shop (out[0], out[1]).
+ * Returns how many of the two are not ok. */
+int engine_test_connections(struct engine *e, struct store *st, int64_t account_id, struct connection_check out[2]);
+
 #endif

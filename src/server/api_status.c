@@ -144,7 +144,7 @@ out:
 void
 api_post_test_connection(struct call *c, const char *name)
 {
-	struct remote_error re;
+	struct connection_check ck[2];
 	struct engine *e = NULL;
 	struct account a;
 	json_t *results;
@@ -157,45 +157,29 @@ api_post_test_connection(struct call *c, const char *name)
 		return;
 	}
 	results = json_array();
-	remote_error_init(&re);
-	for (int r = 0; r < 2; r++) {
-		const char *role = r ? "shop" : "pos";
-		struct connector *conn = NULL;
-		int rc;
-
-		remote_error_reset(&re);
-		sbuf_reset(&c->err);
-		rc = engine_open_connector(e, c->st, a.id, role, &conn, &re, &c->err);
-		if (rc == STORE_NOTFOUND) {
-			json_array_append_new(results, json_pack("{s:s, s:b, s:b, s:s}", "role", role, "configured", 0,
+	failures = engine_test_connections(e, c->st, a.id, ck);
+	for (int i = 0; i < 2; i++) {
+		if (!ck[i].configured) {
+			json_array_append_new(results, json_pack("{s:s, s:b, s:b, s:s}", "role", ck[i].role, "configured", 0,
 								 "ok", 0, "message",
 								 "not configured: add the connection first"));
-			failures++;
 			continue;
 		}
-		if (rc < 0) {
-			json_array_append_new(results, json_pack("{s:s, s:b, s:b, s:s}", "role", role, "configured", 1,
-								 "ok", 0, "message", c->err.buf));
-			failures++;
+		if (!ck[i].opened) {
+			json_array_append_new(results, json_pack("{s:s, s:b, s:b, s:s}", "role", ck[i].role, "configured", 1,
+								 "ok", 0, "message", ck[i].message));
 			continue;
 		}
-		if (conn->ops->test(conn, &re) == REMOTE_OK) {
-			json_array_append_new(results, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s}", "role", role, "kind",
-								 conn->ops->kind, "name", conn->ops->display_name,
-								 "configured", 1, "ok", 1, "message", "OK"));
-			journal(c->st, a.id, a.name, conn->ops->kind, LOG_INFO, "Test Connection by %s: %s OK",
-				c->who.name, conn->ops->display_name);
-		} else {
-			json_array_append_new(results, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s}", "role", role, "kind",
-								 conn->ops->kind, "name", conn->ops->display_name,
-								 "configured", 1, "ok", 0, "message", re.message.buf));
-			journal(c->st, a.id, a.name, conn->ops->kind, LOG_ERROR, "Test Connection by %s: %s: %s",
-				c->who.name, conn->ops->display_name, re.message.buf);
-			failures++;
-		}
-		conn->ops->close(conn);
+		json_array_append_new(results, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s}", "role", ck[i].role, "kind",
+							 ck[i].kind, "name", ck[i].display_name, "configured", 1,
+							 "ok", ck[i].ok, "message", ck[i].ok ? "OK" : ck[i].message));
+		if (ck[i].ok)
+			journal(c->st, a.id, a.name, ck[i].kind, LOG_INFO, "Test Connection by %s: %s OK", c->who.name,
+				ck[i].display_name);
+		else
+			journal(c->st, a.id, a.name, ck[i].kind, LOG_ERROR, "Test Connection by %s: %s: %s",
+				c->who.name, ck[i].display_name, ck[i].message);
 	}
-	remote_error_release(&re);
 	engine_free(e);
 	api_reply(c, 200, json_pack("{s:s, s:b, s:o}", "account", a.name, "ok", failures == 0, "results", results));
 }
