@@ -45,10 +45,18 @@
 		succeeded: "Succeeded", skipped: "Skipped", retry: "Failed, will retry", failed: "Failed",
 		abandoned: "Abandoned (worker stopped)",
 	};
-	const FEED_WORDS = { customers: "Customers", customer_types: "Customer types", orders: "Orders" };
+	const FEED_WORDS = { customers: "Customers", customer_types: "Customer types", orders: "Orders", products: "Products" };
 	const SETTING_WORDS = {
 		stock_master: "Stock master",
 		customer_sync: "Customer sync",
+		product_sync: "Product sync",
+		prices_include_tax: "Shop prices include tax",
+		missing_category: "Product in a category the shop lacks",
+		product_removed: "Product archived or unmarked in the POS",
+		tier_map: "Price tiers to quantity prices",
+		stock_location: "POS stock location",
+		auto_correct: "Auto-correction of shop stock",
+		catalog_interval: "Full product sync every",
 		loyalty_meta_key: "Loyalty points field in the shop",
 		cycle_interval: "Sync cycle every",
 		retry_max_attempts: "Tries before an item waits for you",
@@ -434,7 +442,8 @@
 			feeds.append(h("section", { class: "card feed", "data-feed": f.feed },
 				h("h2", null, (FEED_WORDS[f.feed] || f.feed) + " ", h("span", { class: "muted" }, "from " + side)),
 				h("p", null, badge(f.state === "ok" ? "succeeded" : f.state === "error" ? "failed" : "pending",
-					{ succeeded: "OK", failed: "Error", pending: f.state === "not configured" ? "Not configured" : "Not run yet" })),
+					{ succeeded: "OK", failed: "Error", pending: f.state === "not configured" ? "Not configured" :
+						f.state === "off" ? "Switched off" : "Not run yet" })),
 				h("dl", { class: "facts" },
 					h("dt", null, "Last successful sync"), h("dd", null, time(f.last_success_at)),
 					h("dt", null, "Read in the last successful run"), h("dd", null, String(f.synced_count)),

@@ -44,7 +44,7 @@ run_cycle(struct cli *cli, int argc, char **argv)
 			printf("%-15s failed: %s\n", cycle_feeds[f], err.buf);
 			rc = 1;
 		} else if (r.skipped) {
-			printf("%-15s skipped: the account has no connection for it yet\n", cycle_feeds[f]);
+			printf("%-15s skipped: no connection for it yet, or switched off in the settings\n", cycle_feeds[f]);
 		} else {
 			printf("%-15s %zu read, %zu changes queued\n", cycle_feeds[f], r.seen, r.queued);
 		}

@@ -104,6 +104,7 @@ run_daemon(struct cli *cli, int argc, char **argv)
 	if (engine_new(&engine, connector_find, &err) < 0 || scheduler_new(&sched, cli->st, engine, &err) < 0)
 		goto fail;
 	cfg.handle = engine_handle;
+	cfg.handle_batch = engine_handle_batch;
 	cfg.handler_ctx = engine;
 	scfg.db_path = cli->db_path;
 	if (until_idle) {

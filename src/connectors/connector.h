@@ -137,6 +137,35 @@ struct connector_ops {
 	enum remote_status (*product_get_sku)(struct connector *c, const char *id, char *sku_out, size_t sku_len,
 					      struct remote_error *re);
 
+	/* ---- Catalog. Arrays in *out are one malloc'd block the caller frees. ---- */
+
+	/* POS: the catalog a page at a time (each product with its tax rate and tiers). */
+	enum remote_status (*products_page)(struct connector *c, struct change_page *pg, struct product **out,
+					    size_t *n, struct remote_error *re);
+	/* POS: one product (a change pushed without its content). */
+	enum remote_status (*product_get)(struct connector *c, const char *id, struct product *out,
+					  struct remote_error *re);
+	/* Both: every category. */
+	enum remote_status (*categories_list)(struct connector *c, struct category **out, size_t *n,
+					      struct remote_error *re);
+	/* Shop: make a category (parent_id is the shop's); out gets its id. */
+	enum remote_status (*category_create)(struct connector *c, const struct category *in, struct category *out,
+					      struct remote_error *re);
+	/* Both: stock a page at a time. location "" sums every location (POS). */
+	enum remote_status (*stock_page)(struct connector *c, const char *location, struct change_page *pg,
+					 struct stock_level **out, size_t *n, struct remote_error *re);
+	/* Shop: the products holding any of these SKUs (REMOTE_OK and *n == 0 when none). */
+	enum remote_status (*products_by_sku)(struct connector *c, const char *const *skus, size_t nskus,
+					      struct shop_product **out, size_t *n, struct remote_error *re);
+	/* Shop: create or update up to products_write_max products in one request.
+	 * REMOTE_OK means the request was answered: out[i] then says what became
+	 * of w[i] (some may be refused). Anything else: the request as a whole
+	 * failed; with re->may_have_landed some creates may exist anyway, so look
+	 * them up by SKU before sending them again. */
+	enum remote_status (*products_write)(struct connector *c, const struct product_write *w, size_t n,
+					     struct write_outcome *out, struct remote_error *re);
+	size_t products_write_max;
+
 	/* Webhooks: check a delivery's signature against our secret (in constant
 	 * time) and read which record changed. REMOTE_AUTH for a missing or bad
 	 * signature: the caller answers 401 and stores nothing. */

@@ -82,4 +82,90 @@ struct pos_sale {
 };
 void pos_sale_release(struct pos_sale *s);
 
+/* ---- catalog ------------------------------------------------------------ */
+
+#define PRODUCT_TIERS_MAX 8
+
+/* A named price besides the main one: a quality tier (AA, AAA) or a
+ * customer-type price in the POS. */
+struct price_tier {
+	char name[64];
+	struct money price;              /* on the same tax basis as the product's price */
+};
+
+/* A product as a POS keeps it: what the catalog master says. */
+struct product {
+	char id[MODEL_ID_LEN];
+	char sku[128];                   /* "" when the POS has none */
+	char name[256];
+	char description[1024];
+	char category_id[MODEL_ID_LEN];  /* "" for none */
+	int has_price;                   /* 0: the POS has no sale price for it */
+	struct money price;              /* sale price as the POS stores it */
+	int price_includes_tax;          /* the POS's own flag for `price` */
+	struct money tax_percent;        /* rate of its tax group: 20% is 20.0000; 0 when untaxed */
+	int sync_to_shop;                /* the per-product "sell on the web shop" switch */
+	int archived;                    /* soft-deleted in the POS */
+	struct price_tier tiers[PRODUCT_TIERS_MAX];
+	size_t ntiers;
+};
+
+struct category {
+	char id[MODEL_ID_LEN];
+	char parent_id[MODEL_ID_LEN];    /* "" for a top-level category */
+	char name[128];
+};
+
+/* Stock of one product as a remote counts it (whole units). */
+struct stock_level {
+	char product_id[MODEL_ID_LEN];
+	char sku[128];                   /* where the remote gives it in the same answer */
+	int managed;                     /* the remote tracks stock for it */
+	int64_t quantity;
+};
+
+/* A product as a shop holds it, as much as matching and reconciling need. */
+struct shop_product {
+	char id[MODEL_ID_LEN];
+	char sku[128];
+	char status[16];                 /* publish, draft, pending, private, trash */
+};
+
+/* Quantity-based price in the shop: from min_quantity units, this price. */
+struct quantity_price {
+	int64_t min_quantity;
+	struct money price;
+};
+
+/* What tillsync asks a shop to hold for one product; only the parts named
+ * in `fields` are sent. shop_id "" creates it. */
+enum product_write_field {
+	PW_CATALOG = 1 << 0,             /* sku, name, description, category, price, tiers */
+	PW_STATUS = 1 << 1,              /* status */
+	PW_STOCK = 1 << 2,               /* stock quantity (and managed) */
+};
+struct product_write {
+	unsigned fields;
+	char shop_id[MODEL_ID_LEN];
+	char reference[MODEL_ID_LEN];    /* ours (the POS id), kept on the shop record */
+	char sku[128];
+	char name[256];
+	char description[1024];
+	char category_id[MODEL_ID_LEN];  /* the shop's category id; "" for none */
+	struct money regular_price;      /* on the shop's tax basis, at 2 decimals */
+	char status[16];                 /* "publish" or "draft" */
+	struct quantity_price tiers[PRODUCT_TIERS_MAX];
+	size_t ntiers;
+	int64_t stock;
+};
+
+/* One item's outcome in a batch write. */
+struct write_outcome {
+	int ok;
+	char id[MODEL_ID_LEN];           /* the shop's id when ok */
+	char code[64];                   /* the shop's reason code when not ("product_invalid_sku") */
+	char message[256];               /* the shop's reason, one line */
+	char existing_id[MODEL_ID_LEN];  /* a duplicate SKU: the record that owns it, where said */
+};
+
 #endif

@@ -23,6 +23,7 @@
 
 #include "core/flow.h"
 #include "core/journal.h"
+#include "core/product_codec.h"
 #include "core/settings.h"
 #include "core/webhook.h"
 #include "util/log.h"
@@ -31,7 +32,14 @@
 
 #define ORDER_OVERLAP_MS (10 * 60 * 1000)
 
-const char *const cycle_feeds[] = { "customers", "customer_types", "orders", NULL };
+const char *const cycle_feeds[] = { "customers", "customer_types", "orders", "products", NULL };
+
+const char *
+cycle_interval_setting(const char *feed)
+{
+	/* a full catalog scan reads every product: hourly, not every few minutes */
+	return strcmp(feed, "products") == 0 ? "catalog_interval" : "cycle_interval";
+}
 
 struct cycle {
 	struct engine *engine;
@@ -40,23 +48,31 @@ struct cycle {
 	struct cycle_result *out;
 	struct sbuf *err;
 	struct retry_policy policy;
+	int full;          /* queue every record, changed or not (a full sync) */
 };
 
 /* Enqueue + inbound log + fingerprint for one changed record (inside the page's transaction). */
 static int
-note_change(struct cycle *c, const char *side, const char *entity, const char *queue, const char *direction,
-	    const char *id, const char *fp, const char *summary)
+note_change_with(struct cycle *c, const char *side, const char *entity, const char *queue, const char *direction,
+		 const char *id, const char *fp, const char *summary, const char *payload)
 {
 	int64_t item = 0, now = time_now_ms();
 	int coalesced = 0;
 
-	if (queue_enqueue(c->st, c->acc.id, queue, entity, id, direction, REASON_CYCLE, NULL, &c->policy, now, &item,
+	if (queue_enqueue(c->st, c->acc.id, queue, entity, id, direction, REASON_CYCLE, payload, &c->policy, now, &item,
 			  &coalesced, c->err) < 0 ||
 	    store_inbound_add(c->st, c->acc.id, "cycle", entity, id, summary, item, now, c->err) < 0 ||
 	    store_fingerprint_set(c->st, c->acc.id, side, entity, id, fp, now, c->err) < 0)
 		return -1;
 	c->out->queued++;
 	return 0;
+}
+
+static int
+note_change(struct cycle *c, const char *side, const char *entity, const char *queue, const char *direction,
+	    const char *id, const char *fp, const char *summary)
+{
+	return note_change_with(c, side, entity, queue, direction, id, fp, summary, NULL);
 }
 
 /* 1 when fp differs from the stored one (or none is stored); -1 on error. */
@@ -209,6 +225,148 @@ cycle_customer_types(struct cycle *c, struct connector *pos)
 	return -1;
 }
 
+int
+cycle_feed_off(struct store *st, int64_t account_id, const char *feed, struct sbuf *err)
+{
+	int on = 1;
+
+	if (strcmp(feed, "products") == 0 && settings_get_bool(st, account_id, "product_sync", &on, err) < 0)
+		return -1;
+	return !on;
+}
+
+static int
+compare_ids(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Live products the scan did not see were deleted in the POS: a linked one
+ * is queued (it goes to draft in the shop), every one is marked deleted. */
+static int
+note_deleted_products(struct cycle *c, char **seen, size_t nseen)
+{
+	char **known = NULL;
+	size_t nknown = 0;
+	int rc;
+
+	qsort(seen, nseen, sizeof(*seen), compare_ids);
+	rc = store_fingerprint_live_ids(c->st, c->acc.id, "pos", "product", &known, &nknown, c->err);
+	if (rc == 0)
+		rc = store_tx_begin(c->st, c->err);
+	for (size_t k = 0; k < nknown; k++) {
+		struct link l;
+
+		if (rc == 0 && !bsearch(&known[k], seen, nseen, sizeof(*seen), compare_ids)) {
+			int linked = store_link_by_pos(c->st, c->acc.id, "product", known[k], &l, c->err);
+
+			if (linked < 0)
+				rc = -1;
+			else if (linked == 0)
+				rc = note_change(c, "pos", "product", "products", DIRECTION_POS_TO_SHOP, known[k],
+						 "deleted", "product deleted");
+			else
+				rc = store_fingerprint_set(c->st, c->acc.id, "pos", "product", known[k], "deleted",
+							   time_now_ms(), c->err);
+		}
+		free(known[k]);
+	}
+	free(known);
+	if (rc == 0)
+		return store_tx_commit(c->st, c->err);
+	store_tx_rollback(c->st);
+	return -1;
+}
+
+/* One product of the scan: queued with its content when it changed and
+ * matters to the shop (marked for the web, or linked: then it may have to
+ * go to draft); otherwise only its fingerprint is kept. */
+static int
+scan_product(struct cycle *c, const struct product *p)
+{
+	char *payload = product_to_payload(p), fp[65], summary[160];
+	struct link l;
+	int rc, ch;
+
+	if (!payload)
+		return error_set(c->err, "product %s has text that is not UTF-8", p->id);
+	flow_fingerprint(payload, fp);
+	ch = c->full ? 1 : changed(c, "pos", "product", p->id, fp);
+	rc = ch < 0 ? -1 : 0;
+	if (ch > 0) {
+		int matters = p->sync_to_shop && !p->archived ? 1
+			      : store_link_by_pos(c->st, c->acc.id, "product", p->id, &l, c->err) == 0;
+
+		snprintf(summary, sizeof(summary), "product \"%.60s\" (SKU %.40s) changed", p->name, p->sku);
+		if (matters)
+			rc = note_change_with(c, "pos", "product", "products", DIRECTION_POS_TO_SHOP, p->id, fp,
+					      summary, payload);
+		else
+			rc = store_fingerprint_set(c->st, c->acc.id, "pos", "product", p->id, fp, time_now_ms(),
+						   c->err);
+	}
+	free(payload);
+	return rc;
+}
+
+static int
+cycle_products(struct cycle *c, struct connector *pos)
+{
+	struct change_page pg = { 1, 1 };
+	struct remote_error re;
+	char **seen = NULL;
+	size_t nseen = 0, alloc = 0;
+	int rc = 0;
+
+	if (!pos->ops->products_page)
+		return 0;
+	remote_error_init(&re);
+	for (; pg.more && rc == 0; pg.page++) {
+		struct product *ps = NULL;
+		size_t n = 0;
+
+		pg.more = 0;
+		remote_error_reset(&re);
+		if (pos->ops->products_page(pos, &pg, &ps, &n, &re) != REMOTE_OK) {
+			rc = error_set(c->err, "%s", re.message.buf);
+			break;
+		}
+		c->out->seen += n;
+		if (nseen + n > alloc) {
+			char **grown = realloc(seen, (alloc = (nseen + n) * 2) * sizeof(*seen));
+
+			if (!grown) {
+				free(ps);
+				rc = error_set(c->err, "out of memory scanning products");
+				break;
+			}
+			seen = grown;
+		}
+		if (store_tx_begin(c->st, c->err) < 0) {
+			free(ps);
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			rc = scan_product(c, &ps[i]);
+			if (rc == 0 && !(seen[nseen++] = strdup(ps[i].id)))
+				rc = error_set(c->err, "out of memory scanning products");
+		}
+		free(ps);
+		if (rc == 0)
+			rc = store_tx_commit(c->st, c->err);
+		else
+			store_tx_rollback(c->st);
+	}
+	remote_error_release(&re);
+	if (rc == 0)
+		rc = note_deleted_products(c, seen, nseen);
+	for (size_t i = 0; i < nseen; i++)
+		free(seen[i]);
+	free(seen);
+	return rc;
+}
+
 /*
  * The shop disables a webhook after repeated failed deliveries and never
  * retries them, so every orders cycle checks ours and re-enables or
@@ -339,17 +497,25 @@ int
 cycle_run(struct engine *e, struct store *st, const struct account *acc, const char *feed,
 	  struct cycle_result *out, struct sbuf *err)
 {
-	struct cycle c = { e, st, *acc, out, err, RETRY_POLICY_DEFAULT };
+	struct cycle c = { e, st, *acc, out, err, RETRY_POLICY_DEFAULT, 0 };
 	const char *role = strcmp(feed, "orders") == 0 ? "shop" : "pos";
 	struct connector *conn = NULL;
 	struct remote_error re;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (strcmp(feed, "customers") != 0 && strcmp(feed, "customer_types") != 0 && strcmp(feed, "orders") != 0)
-		return error_set(err, "unknown feed '%s' (customers, customer_types or orders)", feed);
+	if (strcmp(feed, "customers") != 0 && strcmp(feed, "customer_types") != 0 && strcmp(feed, "orders") != 0 &&
+	    strcmp(feed, "products") != 0)
+		return error_set(err, "unknown feed '%s' (customers, customer_types, orders or products)", feed);
 	if (settings_retry_policy(st, acc->id, &c.policy, err) < 0)
 		return -1;
+	rc = cycle_feed_off(st, acc->id, feed, err);
+	if (rc < 0)
+		return -1;
+	if (rc) {
+		out->skipped = 1;   /* switched off: not a run to report */
+		return 0;
+	}
 	remote_error_init(&re);
 	rc = engine_open_connector(e, st, acc->id, role, &conn, &re, err);
 	remote_error_release(&re);
@@ -365,6 +531,8 @@ cycle_run(struct engine *e, struct store *st, const struct account *acc, const c
 		rc = cycle_customers(&c, conn);
 	else if (strcmp(feed, "customer_types") == 0)
 		rc = cycle_customer_types(&c, conn);
+	else if (strcmp(feed, "products") == 0)
+		rc = cycle_products(&c, conn);
 	else
 		rc = cycle_orders(&c, conn);
 	conn->ops->close(conn);

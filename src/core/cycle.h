@@ -11,11 +11,15 @@
 #include "core/engine.h"
 
 extern const char *const cycle_feeds[];   /* NULL-terminated */
+/* 1 when the account's settings switch the feed off (product_sync=off), 0 when on, -1 on error. */
+int cycle_feed_off(struct store *st, int64_t account_id, const char *feed, struct sbuf *err);
+/* The setting that says how often a feed runs: "cycle_interval" or "catalog_interval". */
+const char *cycle_interval_setting(const char *feed);
 
 struct cycle_result {
 	size_t seen;      /* records read from the remote */
 	size_t queued;    /* changes put in a queue */
-	int skipped;      /* the account has no connection for this feed yet */
+	int skipped;      /* nothing to ask: no connection for this feed yet, or it is switched off */
 	int webhooks_repaired;  /* webhooks created or re-enabled in this cycle */
 };
 

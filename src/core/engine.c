@@ -116,6 +116,29 @@ engine_test_connections(struct engine *e, struct store *st, int64_t account_id, 
 }
 
 int
+engine_handle_batch(void *ctx, struct store *st, const struct queue_item *items, size_t n, struct work_result *res)
+{
+	struct retry_policy policy;
+	int have_policy = 0;
+
+	if (!n || strcmp(items[0].queue, "products") != 0)
+		return 0;   /* item by item */
+	if (flow_products_batch(ctx, st, items, n, res) < 0)
+		return -1;
+	/* retries wait as the account says, as in engine_handle */
+	for (size_t i = 0; i < n; i++) {
+		if (res[i].status != ITEM_RETRY)
+			continue;
+		if (!have_policy && settings_retry_policy(st, items[0].account_id, &policy, NULL) < 0)
+			break;
+		have_policy = 1;
+		res[i].policy = policy;
+		res[i].has_policy = 1;
+	}
+	return 1;
+}
+
+int
 flow_end(struct flow *f, enum item_status status, enum comment_id comment)
 {
 	f->res->status = status;
@@ -178,8 +201,8 @@ flow_log(struct flow *f, int type, const char *fmt, ...)
 	return 0;
 }
 
-static void
-set_names(struct flow *f)
+void
+flow_set_names(struct flow *f)
 {
 	if (f->pos) {
 		f->names.pos = f->pos->ops->display_name;
@@ -190,9 +213,8 @@ set_names(struct flow *f)
 		f->names.shop = f->shop->ops->display_name;
 }
 
-/* Opens one side; on failure ends the item with a plain comment. */
-static int
-open_side(struct flow *f, const char *role, struct connector **out)
+int
+flow_open_side(struct flow *f, const char *role, struct connector **out)
 {
 	int rc = engine_open_connector(f->engine, f->st, f->account.id, role, out, &f->re, &f->err);
 
@@ -236,10 +258,10 @@ engine_handle(void *ctx, struct store *st, const struct queue_item *it, int is_r
 		goto out;
 	}
 	/* both sides must be configured before anything can be carried across */
-	if ((flows[found].needs_pos && open_side(&f, "pos", &f.pos) < 0) ||
-	    (flows[found].needs_shop && open_side(&f, "shop", &f.shop) < 0))
+	if ((flows[found].needs_pos && flow_open_side(&f, "pos", &f.pos) < 0) ||
+	    (flows[found].needs_shop && flow_open_side(&f, "shop", &f.shop) < 0))
 		goto out;
-	set_names(&f);
+	flow_set_names(&f);
 	rc = flows[found].run(&f);
 	/* a retry waits as the account's retry_base / retry_cap say (read only
 	 * then: most items succeed, and this is every item's path) */

@@ -22,6 +22,11 @@ void engine_free(struct engine *e);
 int engine_handle(void *ctx, struct store *st, const struct queue_item *item, int is_retry,
 		  struct work_result *res);
 
+/* The worker pool's batch handler (work_batch_handler_fn): catalog queues
+ * are written to the shop a batch at a time; others decline (0). */
+int engine_handle_batch(void *ctx, struct store *st, const struct queue_item *items, size_t n,
+			struct work_result *res);
+
 /* Opens the account's connector for role "pos" or "shop". STORE_NOTFOUND when
  * the account has no such connection. *ops may be passed NULL. */
 int engine_open_connector(struct engine *e, struct store *st, int64_t account_id, const char *role,

@@ -35,8 +35,16 @@ int flow_store_error(struct flow *f);
 void flow_fingerprint(const char *text, char out[65]);
 int flow_log(struct flow *f, int type, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Opens the account's connector for role; on failure ends the item with a plain comment, -1. */
+int flow_open_side(struct flow *f, const char *role, struct connector **out);
+/* The connectors' merchant-facing names into f->names. */
+void flow_set_names(struct flow *f);
+
 int flow_customers(struct flow *f);
 int flow_customer_types(struct flow *f);
 int flow_orders(struct flow *f);
+/* The Products Queue: the claimed items of one account together (batch writes). */
+int flow_products_batch(struct engine *e, struct store *st, const struct queue_item *items, size_t n,
+			struct work_result *res);
 
 #endif

@@ -82,14 +82,14 @@ duty_cycles(struct scheduler *s, int64_t now)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int64_t interval;
-
-		if (settings_get_int(s->st, acc[i].id, "cycle_interval", &interval, &err) < 0)
-			continue;
 		for (int f = 0; cycle_feeds[f]; f++) {
 			struct feed_timer *t = timer_for(s, acc[i].id, f);
 			struct cycle_result r;
+			int64_t interval;
 
+			if (settings_get_int(s->st, acc[i].id, cycle_interval_setting(cycle_feeds[f]), &interval,
+					     &err) < 0)
+				continue;
 			if (!t || (t->last_run && now - t->last_run < interval))
 				continue;
 			t->last_run = now;

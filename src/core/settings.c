@@ -21,6 +21,27 @@ const struct setting_def setting_defs[] = {
 	  "Sync POS customer changes (including loyalty points) to the shop", 0 },
 	{ "loyalty_meta_key", SETTING_STRING, "_tillsync_loyalty_points", NULL, 1, 64,
 	  "Shop customer meta_data key that receives the POS loyalty points balance", 0 },
+	{ "product_sync", SETTING_BOOL, "off", NULL, 0, 0,
+	  "Sync POS products (name, description, category, price, tiers, status) to the shop through the "
+	  "Products Queue; only products marked for the web shop in the POS", 0 },
+	{ "prices_include_tax", SETTING_BOOL, "off", NULL, 0, 0,
+	  "The shop's prices are entered including tax (the shop's own tax setting); POS prices are "
+	  "converted with each product's tax rate", 0 },
+	{ "missing_category", SETTING_CHOICE, "create", "create|skip", 0, 0,
+	  "A product whose POS category is not in the shop: 'create' the category there, or 'skip' the "
+	  "product until it is mapped", 0 },
+	{ "product_removed", SETTING_CHOICE, "draft", "draft|ignore", 0, 0,
+	  "A linked product archived in the POS or no longer marked for the web: 'draft' hides it in the shop, "
+	  "'ignore' leaves the shop alone (tillsync never deletes shop products)", 0 },
+	{ "tier_map", SETTING_STRING, "-", NULL, 1, 256,
+	  "POS price tiers to shop quantity prices, as NAME=MIN_QTY pairs: 'AA=1,AAA=10,AAAA=50'; "
+	  "'-' for none", 0 },
+	{ "stock_location", SETTING_STRING, "-", NULL, 1, 64,
+	  "POS location id whose stock is pushed to the shop; '-' sums every location", 0 },
+	{ "auto_correct", SETTING_BOOL, "on", NULL, 0, 0,
+	  "Set shop stock that changed without an order or tillsync back to the stock master's value", 0 },
+	{ "catalog_interval", SETTING_DURATION, "3600000", NULL, 60 * 1000, 7 * 24 * HOUR,
+	  "How often the full product sync and the stock reconciliation run", 0 },
 	{ "cycle_interval", SETTING_DURATION, "300000", NULL, 10 * 1000, 24 * HOUR,
 	  "How often each feed asks the remotes what changed", 0 },
 	{ "retry_max_attempts", SETTING_INT, "8", NULL, 1, 100,

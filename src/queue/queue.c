@@ -3,13 +3,14 @@
 #include <string.h>
 
 const struct queue_def queue_defs[] = {
-	{ "orders", "Orders Queue", 10 },
-	{ "customers", "Customers Queue", 20 },
-	{ "customer_types", "Customer Types Queue", 30 },
-	{ "inventory", "Inventory Queue", 40 },
-	{ "promotions", "Promotions Queue", 50 },
-	{ "categories", "Categories Queue", 60 },
-	{ "products", "Products Queue", 70 },
+	{ "orders", "Orders Queue", 10, 0 },
+	{ "customers", "Customers Queue", 20, 0 },
+	{ "customer_types", "Customer Types Queue", 30, 0 },
+	/* catalog queues are written in the shop's batches (100 a request) */
+	{ "inventory", "Inventory Queue", 40, 100 },
+	{ "promotions", "Promotions Queue", 50, 0 },
+	{ "categories", "Categories Queue", 60, 0 },
+	{ "products", "Products Queue", 70, 100 },
 };
 const size_t queue_def_count = sizeof(queue_defs) / sizeof(queue_defs[0]);
 
@@ -20,6 +21,15 @@ queue_def_find(const char *name)
 		if (strcmp(queue_defs[i].name, name) == 0)
 			return &queue_defs[i];
 	return NULL;
+}
+
+size_t
+queue_claim_limit(int priority, size_t dflt)
+{
+	for (size_t i = 0; i < queue_def_count; i++)
+		if (queue_defs[i].priority == priority && queue_defs[i].claim)
+			return queue_defs[i].claim;
+	return dflt;
 }
 
 int

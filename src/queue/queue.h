@@ -24,11 +24,14 @@ struct queue_def {
 	const char *name;        /* "customers": CLI, API and storage name */
 	const char *title;       /* "Customers Queue": what merchants read */
 	int priority;            /* lower runs first: orders and customers before catalog */
+	size_t claim;            /* items a worker takes at once; 0: the pool's batch */
 };
 
 extern const struct queue_def queue_defs[];
 extern const size_t queue_def_count;
 const struct queue_def *queue_def_find(const char *name);
+/* queue_claim_limit_fn for the worker pool: a queue's own claim size. */
+size_t queue_claim_limit(int priority, size_t dflt);
 
 /* Directions and reasons as stored. */
 #define DIRECTION_POS_TO_SHOP "pos_to_shop"

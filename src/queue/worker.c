@@ -133,6 +133,57 @@ extend_leases(struct worker_thread *w, struct store *st, const struct queue_item
 	return rc;
 }
 
+/* The claimed items as one call of the batch handler; 0 when it declined them. */
+static int
+run_together(struct worker_thread *w, struct store *st, struct queue_item *items, size_t n, struct rng *rng)
+{
+	struct worker_pool *pool = w->pool;
+	struct queue_outcome *o;
+	struct work_result *res;
+	struct sbuf err = SBUF_INIT;
+	int64_t started = time_now_ms();
+	int rc;
+
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(items[i].queue, items[0].queue) != 0)
+			return 0;
+	o = calloc(n, sizeof(*o));
+	res = calloc(n, sizeof(*res));
+	if (!o || !res) {
+		free(o);
+		free(res);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sbuf_init(&res[i].comment, SBUF_CAP_COMMENT);
+		sbuf_init(&res[i].detail, SBUF_CAP_REMOTE);
+		result_reset(&res[i]);
+	}
+	rc = pool->cfg.handle_batch(pool->cfg.handler_ctx, st, items, n, res);
+	if (rc != 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (rc < 0) {
+				res[i].status = ITEM_FAILED;
+				if (!res[i].comment.len)
+					sbuf_addstr(&res[i].comment, "Internal error while processing this item");
+			}
+			decide_outcome(w, &items[i], &res[i], rng, started, &o[i]);
+			count_outcomes(&items[i], &o[i], 1);
+			o[i].comment = res[i].comment.buf;
+			o[i].detail = res[i].detail.len ? res[i].detail.buf : NULL;
+		}
+		flush(w, st, o, n, &err);
+	}
+	for (size_t i = 0; i < n; i++) {
+		sbuf_release(&res[i].comment);
+		sbuf_release(&res[i].detail);
+	}
+	free(res);
+	free(o);
+	sbuf_release(&err);
+	return rc != 0;
+}
+
 static void
 run_batch(struct worker_thread *w, struct store *st, struct queue_item *items, size_t n, struct rng *rng)
 {
@@ -219,7 +270,7 @@ worker_main(void *arg)
 		size_t n = 0;
 
 		if (store_queue_claim(st, w->owner, time_now_ms(), pool->cfg.lease_ms, pool->cfg.batch,
-				      &items, &n, &err) < 0) {
+				      queue_claim_limit, &items, &n, &err) < 0) {
 			log_line(LOG_ERROR, NULL, "worker", "%s: cannot claim: %s", w->owner, err.buf);
 			count(pool, 0, NULL, 0, 0, 1);
 			time_sleep_ms(pool->cfg.idle_sleep_ms * 5);
@@ -230,7 +281,8 @@ worker_main(void *arg)
 			continue;
 		}
 		count(pool, n, NULL, 0, 0, 0);
-		run_batch(w, st, items, n, &rng);
+		if (!pool->cfg.handle_batch || !run_together(w, st, items, n, &rng))
+			run_batch(w, st, items, n, &rng);
 		queue_items_free(items, n);
 	}
 	store_close(st);

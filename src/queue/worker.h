@@ -47,6 +47,16 @@ struct work_result {
 typedef int (*work_handler_fn)(void *ctx, struct store *st, const struct queue_item *item, int is_retry,
 			       struct work_result *res);
 
+/*
+ * Optional: the claimed items (one account, one queue) handled together, so
+ * a flow can write them in one remote request. res[i] is for items[i] (an
+ * item with attempts > 1 is a retry, as above). Returns 1 when handled, 0
+ * when this queue is handled item by item (the pool then calls the item
+ * handler), -1 as the item handler does, for every item.
+ */
+typedef int (*work_batch_handler_fn)(void *ctx, struct store *st, const struct queue_item *items, size_t n,
+				     struct work_result *res);
+
 struct worker_pool_config {
 	const char *db_path;
 	int threads;
@@ -56,11 +66,12 @@ struct worker_pool_config {
 	int64_t flush_ms;          /* record outcomes at least this often */
 	struct retry_policy retry;
 	work_handler_fn handle;
+	work_batch_handler_fn handle_batch;   /* may be NULL */
 	void *handler_ctx;
 	const char *owner_prefix;  /* lease owner names: "<prefix>/<thread>"; default host:pid */
 };
 #define WORKER_POOL_CONFIG_INIT \
-	{ NULL, 2, 16, 5 * 60 * 1000, 200, 250, RETRY_POLICY_DEFAULT, NULL, NULL, NULL }
+	{ NULL, 2, 16, 5 * 60 * 1000, 200, 250, RETRY_POLICY_DEFAULT, NULL, NULL, NULL, NULL }
 
 struct worker_stats {
 	uint64_t claimed;

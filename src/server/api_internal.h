@@ -56,7 +56,8 @@ const char *api_feed_role(const char *feed);
  * run" before its first run, "not configured" while its side has no
  * connection (a cycle then asks nothing).
  */
-json_t *api_render_feeds(const struct feed_health *h, size_t nh, const struct connection *conns, size_t nc,
+json_t *api_render_feeds(struct store *st, int64_t account_id, const struct feed_health *h, size_t nh,
+			 const struct connection *conns, size_t nc,
 			 const char *role);
 
 /* api_status.c */

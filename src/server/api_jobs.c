@@ -45,7 +45,7 @@ struct sync_job {
 	int64_t job_id;
 };
 
-static const char *const feed_titles[] = { "Customers", "Customer types", "Orders" };
+static const char *const feed_titles[] = { "Customers", "Customer types", "Orders", "Products" };
 
 static void
 sync_job_free(struct sync_job *sj)
@@ -108,6 +108,8 @@ sync_job_run(struct sync_job *sj)
 		if (cycle_run(e, st, &sj->acc, cycle_feeds[f], &r, &err) < 0) {
 			failed++;
 			sbuf_addf(&summary, "%s failed: %s", title, err.buf);
+		} else if (r.skipped && rc == 0) {
+			sbuf_addf(&summary, "%s: switched off in the settings", title);
 		} else if (r.skipped) {
 			sbuf_addf(&summary, "%s: no %s connection yet", title,
 				  strcmp(api_feed_role(cycle_feeds[f]), "pos") == 0 ? "POS" : "shop");

@@ -100,8 +100,8 @@ has_role(const struct connection *conns, size_t n, const char *role)
 }
 
 json_t *
-api_render_feeds(const struct feed_health *h, size_t nh, const struct connection *conns, size_t nc,
-		 const char *role)
+api_render_feeds(struct store *st, int64_t account_id, const struct feed_health *h, size_t nh,
+		 const struct connection *conns, size_t nc, const char *role)
 {
 	json_t *arr = json_array();
 
@@ -118,6 +118,8 @@ api_render_feeds(const struct feed_health *h, size_t nh, const struct connection
 				row = &h[i];
 		if (!has_role(conns, nc, feed_role))
 			state = "not configured";
+		else if (cycle_feed_off(st, account_id, cycle_feeds[f], NULL) == 1)
+			state = "off";
 		else if (!row || !row->last_run_at)
 			state = "never run";
 		else if (row->errors_last_run)
@@ -187,7 +189,7 @@ get_health(struct call *c)
 	for (size_t i = 0; i < nj; i++)
 		if (jobs[i].state == JOB_RUNNING)
 			json_array_append_new(running, render_job(&jobs[i]));
-	o = json_pack("{s:s, s:o, s:o, s:o}", "account", a.name, "feeds", api_render_feeds(h, nh, conns, nc, NULL),
+	o = json_pack("{s:s, s:o, s:o, s:o}", "account", a.name, "feeds", api_render_feeds(c->st, a.id, h, nh, conns, nc, NULL),
 		      "queues", render_queue_counts(qc, nq), "totals", tot);
 	json_object_set_new(o, "recent_errors", recent_logs(c, a.id, LOG_ERROR, NULL, 5));
 	/* what corrects itself today: the shop's webhooks, re-enabled when it disabled them */

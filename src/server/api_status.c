@@ -115,7 +115,7 @@ api_get_activity(struct call *c)
 		} else {
 			o = json_pack("{s:s, s:s, s:b}", "role", role, "name", r ? "Shop" : "POS", "configured", 0);
 		}
-		json_object_set_new(o, "feeds", api_render_feeds(h, nh, conns, nc, role));
+		json_object_set_new(o, "feeds", api_render_feeds(c->st, a.id, h, nh, conns, nc, role));
 		json_object_set_new(o, "last_change_seen", last_inbound(c, a.id, r ? "order" : "customer"));
 		json_array_append_new(integrations, o);
 	}

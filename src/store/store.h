@@ -108,10 +108,14 @@ struct queue_new_item {
  * (new or coalesced into), was_coalesced[i] 1 when folded; both may be NULL. */
 int store_queue_enqueue(struct store *st, const struct queue_new_item *items, size_t n, int64_t now,
 			int64_t *ids, int *was_coalesced, struct sbuf *err);
-/* Claims up to max due items of one account (the next in turn) at the best
- * priority, under a lease for owner; expired leases are reclaimed first. */
+/* How many items one claim takes at a priority (dflt: the caller's max):
+ * catalog queues take a remote's whole batch write at once. */
+typedef size_t (*queue_claim_limit_fn)(int priority, size_t dflt);
+/* Claims up to max (or limit(priority, max) when limit is set) due items of
+ * one account (the next in turn) at the best priority, under a lease for
+ * owner; expired leases are reclaimed first. */
 int store_queue_claim(struct store *st, const char *owner, int64_t now, int64_t lease_ms, size_t max,
-		      struct queue_item **out, size_t *n, struct sbuf *err);
+		      queue_claim_limit_fn limit, struct queue_item **out, size_t *n, struct sbuf *err);
 struct queue_outcome {
 	int64_t item_id;
 	int attempt;                 /* the claim's attempt number */

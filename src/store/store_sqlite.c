@@ -1418,7 +1418,7 @@ item_order(const void *a, const void *b)
 
 static int
 sqlite_queue_claim(struct store *st, const char *owner, int64_t now, int64_t lease_ms, size_t max,
-		   struct queue_item **out, size_t *n, struct sbuf *err)
+		   queue_claim_limit_fn limit, struct queue_item **out, size_t *n, struct sbuf *err)
 {
 	struct sqlite_state *s = state_of(st);
 	struct queue_item *arr = NULL;
@@ -1441,6 +1441,8 @@ sqlite_queue_claim(struct store *st, const char *owner, int64_t now, int64_t lea
 	}
 	if (!found)
 		goto out;
+	if (limit)
+		max = limit(priority, max);
 
 	/* fairness: the account that waited longest since its last claim goes first */
 	if (!(p = stmt(s, S_Q_PICK_ACCOUNT, err))) {

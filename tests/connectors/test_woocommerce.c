@@ -3,265 +3,45 @@
  * WooCommerce emulator (a real child process: $SANDBOX), plus its JSON
  * mapping on canned bodies.
  *
- * The sandbox prints one JSON ready line with its addresses and keys; the
- * tests drive it through the connector, check what landed with their own
- * signed requests or the control endpoint, and switch faults on and off
- * through the control endpoint. Without $SANDBOX the live tests skip.
+ * The sandbox child and the tests' own requests to it are tsandbox.c's; the
+ * tests drive the sandbox through the connector, check what landed with
+ * their own signed requests or the control endpoint, and switch faults on
+ * and off through the control endpoint. Without $SANDBOX the live tests skip.
+ * The catalog operations are tested in test_wc_catalog.c.
  */
-#include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tsandbox.h"
+
 #include "connectors/connector.h"
 #include "connectors/woocommerce/wc_json.h"
-#include "http/client.h"
-#include "http/oauth1.h"
-#include "util/json_decimal.h"
 
 extern const struct connector_ops woocommerce_connector;
 
-static struct sandbox {
-	pid_t pid;
-	char woo[128];       /* http://127.0.0.1:P */
-	char control[128];
-	char key[96], secret[96];
-	char ro_key[96], ro_secret[96];
-	char creds[256];
-	struct http_client *hc;
-} sb;
-
-static const char *
-jstr(const json_t *obj, const char *key)
+/* 150 customers and 130 orders: two pages of each at 100 a page */
+static int
+setup(void **state)
 {
-	const char *s = json_string_value(json_object_get(obj, key));
+	static const char *const args[] = { "--seed", "7", "--products", "30", "--customers", "150", "--orders",
+					     "130", NULL };
 
-	return s ? s : "";
-}
-
-/* --- the sandbox child ----------------------------------------------------- */
-
-/* The first of several possible names: the ready line is the sandbox's. */
-static const char *
-pick(const json_t *obj, const char *const *names)
-{
-	for (; *names; names++) {
-		const json_t *v = json_object_get(obj, *names);
-
-		if (json_is_string(v))
-			return json_string_value(v);
-	}
-	return NULL;
+	return sandbox_start(args);
 }
 
 static int
-read_line(int fd, char *buf, size_t len, int timeout_ms)
+teardown(void **state)
 {
-	size_t n = 0;
-
-	while (n + 1 < len) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		ssize_t r;
-
-		if (poll(&p, 1, timeout_ms) <= 0)
-			return -1;
-		r = read(fd, buf + n, 1);
-		if (r <= 0)
-			return -1;
-		if (buf[n] == '\n')
-			break;
-		n++;
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
-static int
-sandbox_start(void **state)
-{
-	static const char *const url_names[] = { "site_url", NULL };   /* base_url ends in /wp-json/wc/v3 */
-	static const char *const key_names[] = { "consumer_key", NULL };
-	static const char *const secret_names[] = { "consumer_secret", NULL };
-	static const char *const ro_key_names[] = { "read_only_consumer_key", NULL };
-	static const char *const ro_secret_names[] = { "read_only_consumer_secret", NULL };
-	const char *bin = getenv("SANDBOX");
-	struct sbuf err = SBUF_INIT;
-	char line[8192];
-	const char *s;
-	json_t *ready, *woo, *ro;
-	int fds[2];
-
-	memset(&sb, 0, sizeof(sb));
-	if (http_client_new(&sb.hc, &err) < 0)
-		return -1;
-	if (!bin || !*bin)
-		return 0;   /* live tests skip */
-	if (pipe(fds) < 0)
-		return -1;
-	sb.pid = fork();
-	if (sb.pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		/* 150 customers and 130 orders: two pages of each at 100 a page */
-		execl(bin, bin, "--seed", "7", "--products", "30", "--customers", "150", "--orders", "130", (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	if (sb.pid < 0 || read_line(fds[0], line, sizeof(line), 20000) < 0) {
-		fprintf(stderr, "sandbox '%s' printed no ready line\n", bin);
-		close(fds[0]);
-		return -1;
-	}
-	close(fds[0]);   /* nothing else is printed on stdout */
-	ready = json_loads(line, 0, NULL);
-	woo = json_object_get(ready, "woocommerce");
-	s = pick(woo, url_names);
-	snprintf(sb.woo, sizeof(sb.woo), "%s", s ? s : "");
-	s = json_string_value(json_object_get(ready, "control"));
-	snprintf(sb.control, sizeof(sb.control), "%s", s ? s : "");
-	s = pick(woo, key_names);
-	snprintf(sb.key, sizeof(sb.key), "%s", s ? s : "");
-	s = pick(woo, secret_names);
-	snprintf(sb.secret, sizeof(sb.secret), "%s", s ? s : "");
-	/* the read-only key: flat, or an object {"key","secret"} */
-	ro = json_object_get(woo, "read_only");
-	s = json_is_object(ro) ? pick(ro, key_names) : pick(woo, ro_key_names);
-	snprintf(sb.ro_key, sizeof(sb.ro_key), "%s", s ? s : "");
-	s = json_is_object(ro) ? pick(ro, secret_names) : pick(woo, ro_secret_names);
-	snprintf(sb.ro_secret, sizeof(sb.ro_secret), "%s", s ? s : "");
-	json_decref(ready);
-	snprintf(sb.creds, sizeof(sb.creds), "{\"key\":\"%s\",\"secret\":\"%s\"}", sb.key, sb.secret);
-	if (!sb.woo[0] || !sb.control[0] || !sb.key[0] || !sb.secret[0]) {
-		fprintf(stderr, "cannot find the WooCommerce url/key/secret or control in the ready line: %s\n", line);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-sandbox_stop(void **state)
-{
-	if (sb.pid > 0) {
-		kill(sb.pid, SIGTERM);
-		waitpid(sb.pid, NULL, 0);
-	}
-	http_client_free(sb.hc);
-	return 0;
-}
-
-#define NEED_SANDBOX()                                  \
-	do {                                            \
-		if (sb.pid <= 0)                        \
-			skip();                         \
-	} while (0)
-
-/* --- direct requests, to check what the connector did -------------------- */
-
-static long
-http(const char *method, const char *url, const char *body, json_t **out)
-{
-	struct http_request rq = HTTP_REQUEST_INIT;
-	struct http_response rs;
-	struct sbuf err = SBUF_INIT;
-	long status;
-
-	rq.method = method;
-	rq.url = url;
-	rq.body = body;
-	rq.body_len = body ? strlen(body) : 0;
-	http_response_init(&rs);
-	if (http_do(sb.hc, &rq, &rs, &err) < 0)
-		fail_msg("%s %s: %s", method, url, err.buf);
-	status = rs.status;
-	if (out) {
-		*out = json_decimal_loads(rs.body.buf, rs.body.len, &err);
-		if (!*out)
-			fail_msg("%s %s: HTTP %ld, not JSON: %.300s", method, url, status, rs.body.buf);
-	}
-	http_response_release(&rs);
-	sbuf_release(&err);
-	return status;
-}
-
-/* A request to the shop's API signed as the connector signs it. */
-static long
-woo(const char *method, const char *path, const char *body, json_t **out)
-{
-	struct sbuf url = SBUF_INIT, err = SBUF_INIT;
-	char *signed_url;
-	long status;
-
-	sbuf_addf(&url, "%s/wp-json/wc/v3%s", sb.woo, path);
-	signed_url = oauth1_sign_url(method, url.buf, sb.key, sb.secret, OAUTH1_HMAC_SHA256, NULL, 0, &err);
-	assert_non_null(signed_url);
-	status = http(method, signed_url, body, out);
-	free(signed_url);
-	sbuf_release(&url);
-	sbuf_release(&err);
-	return status;
-}
-
-static void
-faults(const char *json_knobs)
-{
-	char url[256], body[1024];
-	json_t *j = NULL;
-	long status;
-
-	snprintf(url, sizeof(url), "%s/faults", sb.control);
-	snprintf(body, sizeof(body), "{\"target\":\"woocommerce\",%s}", json_knobs);
-	status = http("POST", url, body, &j);
-	if (status != 200)
-		fail_msg("POST /faults %s: HTTP %ld: %s", body, status,
-			 json_string_value(json_object_get(j, "error")) ? json_string_value(json_object_get(j, "error")) : "");
-	json_decref(j);
-}
-
-static void
-faults_off(void)
-{
-	faults("\"maintenance\":0,\"rest_disabled\":0,\"malformed\":0,\"truncated\":0,\"error_rate\":0,"
-	       "\"rate_limit\":null,\"read_only_key\":0,\"revoke_key\":0");
-}
-
-static struct connector *
-open_with(const char *base, const char *creds)
-{
-	struct remote_error re;
-	struct connector *c = NULL;
-
-	remote_error_init(&re);
-	if (woocommerce_connector.open(&c, base, creds, &re) != REMOTE_OK)
-		fail_msg("open: %s", re.message.buf);
-	remote_error_release(&re);
-	return c;
-}
-
-static struct connector *
-open_sandbox(void)
-{
-	return open_with(sb.woo, sb.creds);
-}
-
-static struct money
-money_of(const char *s)
-{
-	struct money m = { 0 };
-
-	assert_int_equal(money_parse(s, &m), 0);
-	return m;
+	return sandbox_stop();
 }
 
 /* --- offline: the JSON mapping -------------------------------------------- */
@@ -292,18 +72,6 @@ test_wc__open_refuses_bad_credentials(void **state)
 	c = open_with("http://shop.example/", "{\"key\":\"ck_1\",\"secret\":\"cs_1\"}");
 	woocommerce_connector.close(c);
 	remote_error_release(&re);
-}
-
-static json_t *
-loads(const char *text)
-{
-	struct sbuf err = SBUF_INIT;
-	json_t *j = json_decimal_loads(text, strlen(text), &err);
-
-	if (!j)
-		fail_msg("bad test JSON: %s", err.buf);
-	sbuf_release(&err);
-	return j;
 }
 
 static void
@@ -936,5 +704,5 @@ main(void)
 		cmocka_unit_test(test_wc__webhooks_ensure),
 	};
 
-	return cmocka_run_group_tests(tests, sandbox_start, sandbox_stop);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

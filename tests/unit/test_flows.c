@@ -278,7 +278,7 @@ run_item(struct env *v, const char *queue, const char *type, const char *id, int
 	assert_int_equal(queue_enqueue(v->ts.st, v->acc, queue, type, id, strcmp(queue, "orders") == 0 ?
 				       DIRECTION_SHOP_TO_POS : DIRECTION_POS_TO_SHOP, REASON_MANUAL, NULL, NULL,
 				       1000, NULL, NULL, &err), 0);
-	assert_int_equal(store_queue_claim(v->ts.st, "t", 2000, 60000, 1, &items, &n, &err), 0);
+	assert_int_equal(store_queue_claim(v->ts.st, "t", 2000, 60000, 1, NULL, &items, &n, &err), 0);
 	assert_int_equal(n, 1);
 	sbuf_init(&res.comment, SBUF_CAP_COMMENT);
 	sbuf_init(&res.detail, SBUF_CAP_REMOTE);

@@ -81,7 +81,7 @@ one_attempt(struct store *st, int64_t a, const char *queue, const char *subject,
 
 	it.not_before = t;
 	assert_int_equal(store_queue_enqueue(st, &it, 1, t, &id, NULL, &err), 0);
-	assert_int_equal(store_queue_claim(st, "w", t, 60000, 1, &got, &n, &err), 0);
+	assert_int_equal(store_queue_claim(st, "w", t, 60000, 1, NULL, &got, &n, &err), 0);
 	assert_int_equal(n, 1);
 	o.item_id = got[0].id;
 	o.attempt = got[0].attempts;

@@ -30,7 +30,7 @@ claim(struct store *st, const char *owner, int64_t now, size_t max, struct queue
 	struct sbuf err = SBUF_INIT;
 	size_t n = 0;
 
-	if (store_queue_claim(st, owner, now, 1000, max, out, &n, &err) < 0)
+	if (store_queue_claim(st, owner, now, 1000, max, NULL, out, &n, &err) < 0)
 		fail_msg("claim: %s", err.buf);
 	sbuf_release(&err);
 	return n;

@@ -25,33 +25,21 @@
 #include <time.h>
 
 #include "connectors/connector.h"
+#include "connectors/eposnow/eposnow_internal.h"
 #include "connectors/json_fields.h"
 #include "connectors/remote_http.h"
 #include "http/client.h"
 #include "util/json_decimal.h"
 #include "util/timeutil.h"
 
-#define EPOS_PAGE_SIZE 200
-#define EPOS_MAX_PAGES 1000   /* 200,000 records: a runaway pager stops here */
-
-struct eposnow {
-	struct connector base;
-	struct http_client *http;
-	char *api_root;          /* ".../api/V4" without trailing slash */
-	char *authorization;     /* "Basic ..." */
-	int64_t tender_type_id;
-};
-
-extern const struct connector_ops eposnow_connector;
-
-static struct eposnow *
+struct eposnow *
 epos_of(struct connector *c)
 {
 	return (struct eposnow *)c;
 }
 
 /* One call: method + path (+ optional JSON body) -> parsed JSON or an error. */
-static enum remote_status
+enum remote_status
 epos_call(struct eposnow *e, const char *method, const char *path, const char *body, json_t **out,
 	  struct remote_error *re, const char *what)
 {
@@ -141,6 +129,7 @@ epos_close(struct connector *c)
 		memset(e->authorization, 0, strlen(e->authorization));
 	free(e->authorization);
 	free(e->api_root);
+	epos_tax_table_release(&e->taxes);
 	free(e);
 }
 
@@ -620,4 +609,9 @@ const struct connector_ops eposnow_connector = {
 	.sale_create = epos_sale_create,
 	.product_find_by_sku = epos_product_find_by_sku,
 	.product_get_sku = epos_product_get_sku,
+	/* catalog: eposnow_catalog.c */
+	.products_page = epos_products_page,
+	.product_get = epos_product_get,
+	.categories_list = epos_categories_list,
+	.stock_page = epos_stock_page,
 };

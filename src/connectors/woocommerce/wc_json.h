@@ -1,7 +1,8 @@
 /*
  * wc_json.h: WooCommerce wc/v3 JSON <-> model.h records, private to the
  * WooCommerce connector. No I/O here, so every mapping can be tested with a
- * canned body (tests/connectors/test_woocommerce.c does).
+ * canned body (tests/connectors/test_woocommerce.c and test_wc_catalog.c do).
+ * Customers and orders: wc_json.c; the catalog: wc_product_json.c.
  *
  * Readers take a parsed answer (json_decimal_loads, so money arrives as
  * text or integer, never double) and return 0, or -1 with err naming the
@@ -22,6 +23,14 @@
 
 /* Where tillsync keeps the customer type name on a shop customer. */
 #define WC_META_CUSTOMER_TYPE "_tillsync_customer_type"
+/* Where tillsync keeps, on a shop product, the POS id it was written from. */
+#define WC_META_PRODUCT_REF "_tillsync_ref"
+/* Where tillsync keeps a product's quantity prices (WooCommerce has none of
+ * its own, themes and pricing plugins read meta): JSON text,
+ * [{"min_qty":10,"price":"9.50"},...] ("[]" for none), prices at 2 decimals. */
+#define WC_META_QUANTITY_PRICES "_tillsync_quantity_prices"
+/* write_outcome.code of an item refused before sending (out[i].message says why) */
+#define WC_CODE_NOT_SENT "tillsync_not_sent"
 
 /* Copies s into out (len bytes) without splitting a UTF-8 sequence. */
 void wc_copy(char *out, size_t len, const char *s);
@@ -48,5 +57,41 @@ json_t *wc_customer_update_json(const struct customer_update *u, struct sbuf *er
  * and message (control characters turned into spaces), -1 when the body is
  * not one (HTML, empty, truncated). */
 int wc_error_body(const char *body, size_t len, char *code, size_t codelen, char *msg, size_t msglen);
+
+/* ---- catalog (wc_product_json.c) ---- */
+
+/* in with the entities WordPress writes into names and messages (&amp; &lt;
+ * &gt; &quot; &apos; &#NNN; &#xHH;) decoded, cut like wc_copy. */
+void wc_unescape_html(char *out, size_t len, const char *in);
+/* data.resource_id of a WordPress error body (term_exists, product_invalid_sku):
+ * 0 with the id, -1 when there is none. */
+int wc_error_resource_id(const char *body, size_t len, char *id, size_t idlen);
+
+int wc_category_from_json(const json_t *j, struct category *out, struct sbuf *err);
+/* {"name", "parent"?}; NULL with err for no name or a parent that is not an id. */
+json_t *wc_category_create_json(const struct category *in, struct sbuf *err);
+/* An element of GET /products?_fields=id,sku,manage_stock,stock_quantity: reads only those. */
+int wc_stock_from_json(const json_t *j, struct stock_level *out, struct sbuf *err);
+/* An element of GET /products?_fields=id,sku,status: reads only those. */
+int wc_shop_product_from_json(const json_t *j, struct shop_product *out, struct sbuf *err);
+
+/* One create (shop_id "") or update ({"id":N,...}) of POST /products/batch,
+ * only the parts w->fields names. NULL with err naming the field that cannot
+ * be sent; a create needs PW_CATALOG (a product without its SKU could not
+ * be found again after a lost answer). */
+json_t *wc_product_write_json(const struct product_write *w, struct sbuf *err);
+/* The whole batch body, creates and updates each in input order. An item
+ * that cannot be sent is left out: sent[i] = 0 and out[i] says why (code
+ * WC_CODE_NOT_SENT); sent items get sent[i] = 1 and a cleared out[i].
+ * "create"/"update" appear only when not empty. NULL with err only when out
+ * of memory. */
+json_t *wc_products_batch_json(const struct product_write *w, size_t n, unsigned char *sent,
+			       struct write_outcome *out, struct sbuf *err);
+/* The batch answer into out[i] for every sent item, in input order: ok and
+ * id, or WooCommerce's code, message (one line) and existing_id (from
+ * data.resource_id). -1 with err when the answer's arrays are missing, of
+ * the wrong length, or an element is unreadable or names another product. */
+int wc_batch_outcomes(const json_t *answer, const struct product_write *w, size_t n, const unsigned char *sent,
+		      struct write_outcome *out, struct sbuf *err);
 
 #endif

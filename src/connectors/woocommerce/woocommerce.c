@@ -15,6 +15,7 @@
  *
  * Lists are read 100 a page (WooCommerce's maximum) sorted by id, so a page
  * boundary does not move while we read; X-WP-TotalPages says when to stop.
+ * The catalog operations live in wc_catalog.c (shared helpers: wc_internal.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,33 +25,12 @@
 
 #include "connectors/connector.h"
 #include "connectors/remote_http.h"
+#include "connectors/woocommerce/wc_internal.h"
 #include "connectors/woocommerce/wc_json.h"
 #include "http/client.h"
 #include "http/oauth1.h"
 
-#define WC_PER_PAGE 100
-#define WC_MAX_PAGES 10000   /* 1M records: beyond this a loop is a bug, not a shop */
-
-struct wc {
-	struct connector base;   /* first: the engine holds &base */
-	struct http_client *hc;
-	char *api;               /* "<site>/wp-json/wc/v3", no trailing slash */
-	char *key;
-	char *secret;
-	char *basic;             /* Authorization over https; NULL over http */
-	char code[96];           /* WordPress error code of the last failed call, or "" */
-};
-
 extern const struct connector_ops woocommerce_connector;
-/* wc_webhook.c: reading a delivery needs no connection, so it lives apart */
-enum remote_status wc_webhook_verify(const char *secret, webhook_header_fn header, void *ctx, const char *body,
-				     size_t len, struct webhook_event *ev, struct remote_error *re);
-
-static struct wc *
-wc_of(struct connector *c)
-{
-	return (struct wc *)c;
-}
 
 /* A string member, or "" when absent or not a string. */
 static const char *
@@ -71,8 +51,8 @@ ends_with(const char *s, const char *suffix)
 
 /* WooCommerce ids are positive integers; anything else cannot name a record
  * and must not reach a URL path. */
-static int
-valid_id(const char *id)
+int
+wc_valid_id(const char *id)
 {
 	size_t n = id ? strlen(id) : 0;
 
@@ -240,12 +220,8 @@ refine(struct wc *w, struct remote_error *re, const char *what)
 			   re->http_status);
 }
 
-/*
- * One request to "<api><path>" (path carries its query, already encoded).
- * body may be NULL; out may be NULL when the answer is not needed;
- * total_pages (may be NULL) gets X-WP-TotalPages or -1.
- */
-static enum remote_status
+/* One request; see wc_internal.h. */
+enum remote_status
 wc_call(struct wc *w, const char *method, const char *path, const json_t *body, json_t **out,
 	int64_t *total_pages, struct remote_error *re, const char *what)
 {
@@ -307,7 +283,7 @@ out:
  * GET a list. A page past the end is "done", whether WooCommerce says so with
  * 200 [] or, on some routes, 400 *_invalid_page_number.
  */
-static enum remote_status
+enum remote_status
 wc_get_list(struct wc *w, const char *path, json_t **arr, int64_t *total_pages, struct remote_error *re,
 	    const char *what)
 {
@@ -327,8 +303,8 @@ wc_get_list(struct wc *w, const char *path, json_t **arr, int64_t *total_pages, 
 	return st;
 }
 
-static int
-page_more(int page, int64_t total_pages, size_t got)
+int
+wc_page_more(int page, int64_t total_pages, size_t got)
 {
 	if (total_pages >= 0)
 		return page < total_pages;
@@ -344,8 +320,8 @@ bad_id(struct remote_error *re, const char *what, const char *id)
 			   id ? id : "");
 }
 
-static enum remote_status
-bad_answer(struct remote_error *re, const char *what, const struct sbuf *err)
+enum remote_status
+wc_bad_answer(struct remote_error *re, const char *what, const struct sbuf *err)
 {
 	return remote_fail(re, REMOTE_BAD_ANSWER, "%s: unexpected answer: %s", what, err->buf);
 }
@@ -468,12 +444,12 @@ wc_customer_get(struct connector *c, const char *id, struct customer *out, struc
 	enum remote_status st;
 
 	snprintf(what, sizeof(what), "reading customer %.40s from WooCommerce", id ? id : "");
-	if (!valid_id(id))
+	if (!wc_valid_id(id))
 		return bad_id(re, what, id);
 	snprintf(path, sizeof(path), "/customers/%s", id);
 	st = wc_call(w, "GET", path, NULL, &j, NULL, re, what);
 	if (st == REMOTE_OK && wc_customer_from_json(j, out, &err) < 0)
-		st = bad_answer(re, what, &err);
+		st = wc_bad_answer(re, what, &err);
 	json_decref(j);
 	sbuf_release(&err);
 	return st;
@@ -494,7 +470,7 @@ customers_from_list(const json_t *arr, const char *email, struct customer **out,
 		return remote_fail(re, REMOTE_TEMPORARY, "%s: out of memory", what);
 	for (i = 0; i < json_array_size(arr); i++) {
 		if (wc_customer_from_json(json_array_get(arr, i), &one, &err) < 0) {
-			st = bad_answer(re, what, &err);
+			st = wc_bad_answer(re, what, &err);
 			goto out;
 		}
 		/* the email filter is WordPress's: keep only true matches
@@ -534,7 +510,7 @@ wc_customers_page(struct connector *c, struct change_page *pg, struct customer *
 	if (st == REMOTE_OK)
 		st = customers_from_list(arr, NULL, out, n, re, what);
 	if (st == REMOTE_OK)
-		pg->more = page_more(page, total_pages, json_array_size(arr));
+		pg->more = wc_page_more(page, total_pages, json_array_size(arr));
 	json_decref(arr);
 	return st;
 }
@@ -601,7 +577,7 @@ wc_customer_create(struct connector *c, const struct customer *in, struct custom
 	 * REMOTE_REFUSED with WooCommerce's words, via refine() */
 	st = wc_call(w, "POST", "/customers", body, &j, NULL, re, what);
 	if (st == REMOTE_OK && wc_customer_from_json(j, out, &err) < 0) {
-		st = bad_answer(re, what, &err);
+		st = wc_bad_answer(re, what, &err);
 		re->may_have_landed = 1;   /* created, but we cannot say as what */
 	}
 out:
@@ -621,7 +597,7 @@ wc_customer_update(struct connector *c, const char *id, const struct customer_up
 	enum remote_status st;
 
 	snprintf(what, sizeof(what), "updating customer %.40s in WooCommerce", id ? id : "");
-	if (!valid_id(id))
+	if (!wc_valid_id(id))
 		return bad_id(re, what, id);
 	remote_error_reset(re);
 	if (!u->set_points && !u->set_type)
@@ -681,11 +657,11 @@ wc_orders_changed(struct connector *c, int64_t since, struct change_page *pg, st
 	}
 	for (i = 0; i < count; i++) {
 		if (wc_order_from_json(json_array_get(arr, i), &v[i], &err) < 0) {
-			st = bad_answer(re, what, &err);
+			st = wc_bad_answer(re, what, &err);
 			goto out;
 		}
 	}
-	pg->more = page_more(page, total_pages, count);
+	pg->more = wc_page_more(page, total_pages, count);
 	*out = v;
 	*n = count;
 	v = NULL;
@@ -709,12 +685,12 @@ wc_order_get(struct connector *c, const char *id, struct order *out, struct remo
 
 	memset(out, 0, sizeof(*out));
 	snprintf(what, sizeof(what), "reading order %.40s from WooCommerce", id ? id : "");
-	if (!valid_id(id))
+	if (!wc_valid_id(id))
 		return bad_id(re, what, id);
 	snprintf(path, sizeof(path), "/orders/%s", id);
 	st = wc_call(w, "GET", path, NULL, &j, NULL, re, what);
 	if (st == REMOTE_OK && wc_order_from_json(j, out, &err) < 0)
-		st = bad_answer(re, what, &err);
+		st = wc_bad_answer(re, what, &err);
 	json_decref(j);
 	sbuf_release(&err);
 	return st;
@@ -800,14 +776,14 @@ wc_product_get_sku(struct connector *c, const char *id, char *sku_out, size_t sk
 			return bad_id(re, what, id);
 		memcpy(parent, id, (size_t)(slash - id));
 		parent[slash - id] = '\0';
-		if (!valid_id(parent) || !valid_id(slash + 1))
+		if (!wc_valid_id(parent) || !wc_valid_id(slash + 1))
 			return bad_id(re, what, id);
 		/* context=edit: in the default view a variation without its own SKU
 		 * shows its parent's, which would match the wrong till product */
 		snprintf(path, sizeof(path), "/products/%s/variations/%s?context=edit&_fields=id,sku", parent,
 			 slash + 1);
 	} else {
-		if (!valid_id(id))
+		if (!wc_valid_id(id))
 			return bad_id(re, what, id);
 		snprintf(path, sizeof(path), "/products/%s?_fields=id,sku", id);
 	}
@@ -853,7 +829,7 @@ webhooks_all(struct wc *w, json_t **all, struct remote_error *re)
 		if (st != REMOTE_OK)
 			break;
 		json_array_extend(*all, arr);
-		if (!page_more(page, total_pages, json_array_size(arr)))
+		if (!wc_page_more(page, total_pages, json_array_size(arr)))
 			break;
 		json_decref(arr);
 		arr = NULL;
@@ -972,6 +948,15 @@ const struct connector_ops woocommerce_connector = {
 	.sale_create = NULL,
 	.product_find_by_sku = wc_product_find_by_sku,
 	.product_get_sku = wc_product_get_sku,
+	/* the catalog (wc_catalog.c): a shop takes the POS's catalog, it is not its source */
+	.products_page = NULL,
+	.product_get = NULL,
+	.categories_list = wc_categories_list,
+	.category_create = wc_category_create,
+	.stock_page = wc_stock_page,
+	.products_by_sku = wc_products_by_sku,
+	.products_write = wc_products_write,
+	.products_write_max = WC_PRODUCTS_WRITE_MAX,
 	.webhook_verify = wc_webhook_verify,
 	.webhooks_ensure = wc_webhooks_ensure,
 };

@@ -1,0 +1,424 @@
+/*
+ * wc_catalog.c: the catalog operations of the WooCommerce connector
+ * (connector.h): categories, the stock scan, finding products by SKU and
+ * writing products in batches. JSON mapping: wc_product_json.c.
+ *
+ * WooCommerce is not the catalog's source here: it receives what the POS
+ * says, so products_page and product_get stay NULL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "connectors/connector.h"
+#include "connectors/woocommerce/wc_internal.h"
+#include "connectors/woocommerce/wc_json.h"
+#include "http/client.h"
+
+/* 20,000 categories: far beyond a real shop, and a bound on memory */
+#define WC_MAX_CATEGORY_PAGES 200
+/* SKUs per GET /products?sku=a,b,c and the room they take in the URL: an
+ * over-long URL meets a 414 from a proxy before WordPress sees it */
+#define WC_SKUS_PER_QUERY 50
+#define WC_SKU_QUERY_BYTES 1800
+/* 50 SKUs match at most 51 products (WooCommerce also tries the whole
+ * list as one SKU): one page; a few more only if the shop says so */
+#define WC_SKU_QUERY_PAGES 10
+
+static enum remote_status
+out_of_memory(struct remote_error *re, const char *what)
+{
+	return remote_fail(re, REMOTE_TEMPORARY, "%s: out of memory", what);
+}
+
+/* Makes room for `more` elements of `size` bytes in *v (count used, *cap allocated). */
+static int
+grow(void **v, size_t *cap, size_t count, size_t more, size_t size)
+{
+	size_t want = count + more;
+	void *p;
+
+	if (want <= *cap)
+		return 0;
+	if (want < *cap * 2)
+		want = *cap * 2;
+	p = realloc(*v, want * size);
+	if (!p)
+		return -1;
+	*v = p;
+	*cap = want;
+	return 0;
+}
+
+/* --- categories ---------------------------------------------------------- */
+
+enum remote_status
+wc_categories_list(struct connector *c, struct category **out, size_t *n, struct remote_error *re)
+{
+	struct wc *w = wc_of(c);
+	struct sbuf err = SBUF_INIT;
+	struct category *v = NULL;
+	size_t count = 0, cap = 0;
+	int64_t total_pages;
+	char what[96], path[128];
+	json_t *arr = NULL;
+	enum remote_status st = REMOTE_OK;
+	int page, more = 1;
+
+	*out = NULL;
+	*n = 0;
+	remote_error_reset(re);
+	for (page = 1; more; page++) {
+		snprintf(what, sizeof(what), "reading categories (page %d) from WooCommerce", page);
+		if (page > WC_MAX_CATEGORY_PAGES) {
+			st = remote_fail(re, REMOTE_BAD_ANSWER, "%s: the shop lists more than %d categories, more "
+					 "than tillsync handles", what, WC_MAX_CATEGORY_PAGES * WC_PER_PAGE);
+			break;
+		}
+		/* sorted by id, so a page boundary does not move while we read */
+		snprintf(path, sizeof(path), "/products/categories?per_page=%d&page=%d&orderby=id&order=asc",
+			 WC_PER_PAGE, page);
+		st = wc_get_list(w, path, &arr, &total_pages, re, what);
+		if (st != REMOTE_OK)
+			break;
+		if (grow((void **)&v, &cap, count, json_array_size(arr), sizeof(*v)) < 0) {
+			st = out_of_memory(re, what);
+			break;
+		}
+		for (size_t i = 0; i < json_array_size(arr); i++) {
+			if (wc_category_from_json(json_array_get(arr, i), &v[count], &err) < 0) {
+				st = wc_bad_answer(re, what, &err);
+				goto out;
+			}
+			count++;
+		}
+		more = wc_page_more(page, total_pages, json_array_size(arr));
+		json_decref(arr);
+		arr = NULL;
+	}
+out:
+	json_decref(arr);
+	sbuf_release(&err);
+	if (st != REMOTE_OK || count == 0) {
+		free(v);
+		return st;
+	}
+	*out = v;
+	*n = count;
+	return REMOTE_OK;
+}
+
+/*
+ * A name WordPress already has under that parent answers 400 term_exists
+ * with data.resource_id: that category is the one asked for, so use it
+ * (a lost answer to an earlier create, or one the merchant made by hand).
+ */
+enum remote_status
+wc_category_create(struct connector *c, const struct category *in, struct category *out, struct remote_error *re)
+{
+	struct wc *w = wc_of(c);
+	struct sbuf err = SBUF_INIT;
+	char what[200];
+	json_t *body = NULL, *j = NULL;
+	enum remote_status st;
+
+	memset(out, 0, sizeof(*out));
+	remote_error_reset(re);
+	snprintf(what, sizeof(what), "creating category '%.128s' in WooCommerce", in->name);
+	body = wc_category_create_json(in, &err);
+	if (!body) {
+		st = remote_fail(re, REMOTE_REFUSED, "%s: %s", what, err.buf);
+		goto out;
+	}
+	st = wc_call(w, "POST", "/products/categories", body, &j, NULL, re, what);
+	if (st == REMOTE_REFUSED && strcmp(w->code, "term_exists") == 0 &&
+	    wc_error_resource_id(re->body.buf, re->body.len, out->id, sizeof(out->id)) == 0) {
+		remote_error_reset(re);
+		memcpy(out->parent_id, in->parent_id, sizeof(out->parent_id));
+		memcpy(out->name, in->name, sizeof(out->name));
+		st = REMOTE_OK;
+		goto out;
+	}
+	if (st == REMOTE_OK && wc_category_from_json(j, out, &err) < 0) {
+		st = wc_bad_answer(re, what, &err);
+		re->may_have_landed = 1;   /* created, but we cannot say as what */
+	}
+out:
+	json_decref(body);
+	json_decref(j);
+	sbuf_release(&err);
+	return st;
+}
+
+/* --- stock --------------------------------------------------------------- */
+
+/* The periodic reconciliation: only the four fields it needs, so a page of
+ * 100 stays small and cheap for the shop to render. */
+enum remote_status
+wc_stock_page(struct connector *c, const char *location, struct change_page *pg, struct stock_level **out,
+	      size_t *n, struct remote_error *re)
+{
+	struct wc *w = wc_of(c);
+	struct sbuf err = SBUF_INIT;
+	struct stock_level *v = NULL;
+	int page = pg->page < 1 ? 1 : pg->page;
+	int64_t total_pages;
+	char what[96], path[160];
+	json_t *arr = NULL;
+	enum remote_status st;
+	size_t count, i;
+
+	(void)location;   /* WooCommerce keeps one stock figure per product */
+	*out = NULL;
+	*n = 0;
+	snprintf(what, sizeof(what), "reading stock (page %d) from WooCommerce", page);
+	snprintf(path, sizeof(path),
+		 "/products?per_page=%d&page=%d&orderby=id&order=asc&_fields=id,sku,manage_stock,stock_quantity",
+		 WC_PER_PAGE, page);
+	st = wc_get_list(w, path, &arr, &total_pages, re, what);
+	if (st != REMOTE_OK)
+		goto out;
+	count = json_array_size(arr);
+	if (count) {
+		v = calloc(count, sizeof(*v));
+		if (!v) {
+			st = out_of_memory(re, what);
+			goto out;
+		}
+	}
+	for (i = 0; i < count; i++) {
+		if (wc_stock_from_json(json_array_get(arr, i), &v[i], &err) < 0) {
+			st = wc_bad_answer(re, what, &err);
+			goto out;
+		}
+	}
+	pg->more = wc_page_more(page, total_pages, count);
+	*out = v;
+	*n = count;
+	v = NULL;
+out:
+	free(v);
+	json_decref(arr);
+	sbuf_release(&err);
+	return st;
+}
+
+/* --- finding products by SKU --------------------------------------------- */
+
+struct sku_found {
+	struct shop_product *v;
+	size_t n, cap;
+};
+
+/* Whether sku is one of asked[0..nasked-1]; without case, as the shop's
+ * database compares SKUs (and so keeps them unique). */
+static int
+asked_for(const char *sku, const char *const *asked, size_t nasked)
+{
+	for (size_t i = 0; sku[0] && i < nasked; i++)
+		if (strcasecmp(sku, asked[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+already_found(const struct sku_found *f, const char *id)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* One GET /products?sku=a,b,c (every page of it); keeps the true matches. */
+static enum remote_status
+sku_query(struct wc *w, const char *const *asked, size_t nasked, const char *list, struct sku_found *f,
+	  struct remote_error *re, const char *what)
+{
+	struct sbuf path = SBUF_INIT, err = SBUF_INIT;
+	struct shop_product one;
+	int64_t total_pages;
+	json_t *arr = NULL;
+	enum remote_status st = REMOTE_OK;
+	int page, more = 1;
+
+	for (page = 1; more && st == REMOTE_OK; page++) {
+		if (page > WC_SKU_QUERY_PAGES) {
+			st = remote_fail(re, REMOTE_BAD_ANSWER, "%s: more than %d pages of products for %zu SKUs",
+					 what, WC_SKU_QUERY_PAGES, nasked);
+			break;
+		}
+		sbuf_reset(&path);
+		sbuf_addf(&path, "/products?sku=%s&per_page=%d&status=any&_fields=id,sku,status", list, WC_PER_PAGE);
+		if (page > 1)
+			sbuf_addf(&path, "&page=%d", page);
+		if (path.failed) {
+			st = out_of_memory(re, what);
+			break;
+		}
+		st = wc_get_list(w, path.buf, &arr, &total_pages, re, what);
+		if (st != REMOTE_OK)
+			break;
+		if (grow((void **)&f->v, &f->cap, f->n, json_array_size(arr), sizeof(*f->v)) < 0) {
+			st = out_of_memory(re, what);
+			break;
+		}
+		for (size_t i = 0; i < json_array_size(arr); i++) {
+			if (wc_shop_product_from_json(json_array_get(arr, i), &one, &err) < 0) {
+				st = wc_bad_answer(re, what, &err);
+				break;
+			}
+			/* the list also matches the whole text as one SKU, and
+			 * SKUs differing only in case: keep what was asked for */
+			if (asked_for(one.sku, asked, nasked) && !already_found(f, one.id))
+				f->v[f->n++] = one;
+		}
+		more = wc_page_more(page, total_pages, json_array_size(arr));
+		json_decref(arr);
+		arr = NULL;
+	}
+	json_decref(arr);
+	sbuf_release(&path);
+	sbuf_release(&err);
+	return st;
+}
+
+/*
+ * WooCommerce takes a comma-separated SKU list; a SKU holding a comma
+ * cannot be in one, so it is asked alone (WooCommerce then also tries the
+ * whole text as one SKU). The others go in chunks of at most
+ * WC_SKUS_PER_QUERY and WC_SKU_QUERY_BYTES of URL.
+ */
+enum remote_status
+wc_products_by_sku(struct connector *c, const char *const *skus, size_t nskus, struct shop_product **out, size_t *n,
+		   struct remote_error *re)
+{
+	struct wc *w = wc_of(c);
+	struct sku_found found = { NULL, 0, 0 };
+	struct sbuf list = SBUF_INIT;
+	const char **chunk = NULL;
+	size_t nchunk = 0;
+	char what[96];
+	enum remote_status st = REMOTE_OK;
+
+	*out = NULL;
+	*n = 0;
+	remote_error_reset(re);
+	snprintf(what, sizeof(what), "looking up %zu SKU%s in WooCommerce", nskus, nskus == 1 ? "" : "s");
+	if (nskus == 0)
+		return REMOTE_OK;
+	chunk = calloc(nskus < WC_SKUS_PER_QUERY ? nskus : WC_SKUS_PER_QUERY, sizeof(*chunk));
+	if (!chunk)
+		return out_of_memory(re, what);
+	for (size_t i = 0; i <= nskus && st == REMOTE_OK; i++) {
+		/* an empty sku= would list every product */
+		const char *sku = i < nskus && skus[i] && skus[i][0] ? skus[i] : NULL;
+		char *enc = sku ? http_url_encode(sku) : NULL;
+		int alone = sku && strchr(sku, ',') != NULL;
+
+		if (sku && !enc) {
+			st = out_of_memory(re, what);
+			break;
+		}
+		if (alone) {
+			st = sku_query(w, &sku, 1, enc, &found, re, what);
+			free(enc);
+			continue;
+		}
+		/* send what is gathered when it is full, or at the end */
+		if (nchunk && (!sku || nchunk == WC_SKUS_PER_QUERY || list.len + 1 + strlen(enc) > WC_SKU_QUERY_BYTES)) {
+			st = list.failed ? out_of_memory(re, what)
+					 : sku_query(w, chunk, nchunk, list.buf, &found, re, what);
+			nchunk = 0;
+			sbuf_reset(&list);
+		}
+		if (sku && st == REMOTE_OK) {
+			chunk[nchunk++] = sku;
+			sbuf_addf(&list, "%s%s", list.len ? "," : "", enc);
+		}
+		free(enc);
+	}
+	free(chunk);
+	sbuf_release(&list);
+	if (st != REMOTE_OK || found.n == 0) {
+		free(found.v);
+		return st;
+	}
+	*out = found.v;
+	*n = found.n;
+	return REMOTE_OK;
+}
+
+/* --- writing products ---------------------------------------------------- */
+
+/* An answer we could not map, kept for support as remote_http_call keeps a failed one. */
+static void
+keep_answer(struct remote_error *re, const json_t *answer)
+{
+	char *text = json_dumps(answer, JSON_COMPACT);
+
+	sbuf_reset(&re->body);
+	if (text)
+		sbuf_add(&re->body, text, strlen(text) < 65000 ? strlen(text) : 65000);
+	free(text);
+}
+
+/*
+ * One POST /products/batch. Per-item refusals (a duplicate SKU, a bad
+ * value) come inside the 200 and land in out[i]; only a failure of the
+ * request as a whole is returned. Creates are what a lost answer makes
+ * dangerous: sent again they would be made twice, so may_have_landed is set
+ * whenever the request left and its answer did not come back readable.
+ */
+enum remote_status
+wc_products_write(struct connector *c, const struct product_write *wr, size_t n, struct write_outcome *out,
+		  struct remote_error *re)
+{
+	struct wc *w = wc_of(c);
+	struct sbuf err = SBUF_INIT;
+	unsigned char sent[WC_PRODUCTS_WRITE_MAX];
+	size_t nsent = 0, ncreate = 0;
+	char what[96];
+	json_t *body = NULL, *answer = NULL;
+	enum remote_status st;
+
+	remote_error_reset(re);
+	snprintf(what, sizeof(what), "writing %zu product%s to WooCommerce", n, n == 1 ? "" : "s");
+	if (n > WC_PRODUCTS_WRITE_MAX)
+		return remote_fail(re, REMOTE_REFUSED, "%s: WooCommerce takes at most %d products in one request",
+				   what, WC_PRODUCTS_WRITE_MAX);
+	if (n == 0)
+		return REMOTE_OK;
+	body = wc_products_batch_json(wr, n, sent, out, &err);
+	if (!body) {
+		st = remote_fail(re, REMOTE_TEMPORARY, "%s: %s", what, err.buf);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		nsent += sent[i];
+		ncreate += sent[i] && !wr[i].shop_id[0];
+	}
+	if (nsent == 0) {   /* every item was refused here: out says why */
+		st = REMOTE_OK;
+		goto out;
+	}
+	st = wc_call(w, "POST", "/products/batch", body, &answer, NULL, re, what);
+	if (st != REMOTE_OK) {
+		/* remote_http_call already judged timeouts, broken answers and
+		 * 500/502/504; a 503 may be a proxy that gave up waiting too */
+		if (ncreate && re->http_status >= 500)
+			re->may_have_landed = 1;
+		goto out;
+	}
+	if (wc_batch_outcomes(answer, wr, n, sent, out, &err) < 0) {
+		st = wc_bad_answer(re, what, &err);
+		re->may_have_landed = 1;   /* it was a 200: the writes were made */
+		keep_answer(re, answer);
+	}
+out:
+	json_decref(body);
+	json_decref(answer);
+	sbuf_release(&err);
+	return st;
+}

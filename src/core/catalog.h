@@ -1,0 +1,67 @@
+/*
+ * catalog.h: the Products Queue's batch, shared by flow_products.c (the
+ * item's path from POS product to shop write) and catalog_match.c (which
+ * shop category and which shop product a POS product belongs to).
+ * Internal to src/core.
+ */
+#ifndef TILLSYNC_CATALOG_H
+#define TILLSYNC_CATALOG_H
+
+#include "core/flow.h"
+#include "core/pricing.h"
+
+struct catalog_item {
+	struct flow f;                 /* its outcome goes through the flow_end helpers */
+	struct product p;              /* the POS content */
+	int ended;                     /* f.res holds the outcome */
+	int linked;
+	struct link link;
+	int write;                     /* w is to be sent */
+	struct product_write w;
+	char fp[65];                   /* fingerprint of w */
+	int category_created;
+	int matched_now;               /* linked by SKU in this batch */
+};
+
+struct catalog_batch {
+	struct engine *engine;
+	struct store *st;
+	struct account account;
+	struct connector *pos, *shop;
+	struct comment_names names;
+	int shop_includes_tax;
+	int skip_missing_category;     /* missing_category is 'skip' */
+	int ignore_removed;            /* product_removed is 'ignore' */
+	struct tier_rule rules[TIER_RULES_MAX];
+	size_t nrules;
+	struct category *pos_cats, *shop_cats;
+	size_t npos_cats, nshop_cats;
+	int pos_cats_read, shop_cats_read;
+	struct catalog_item *ci;
+	size_t n;
+	struct remote_error re;
+	struct sbuf err;
+};
+
+/* Sets ci->w.category_id to the shop category of the POS product's category,
+ * finding it by name or creating it as missing_category says. 0 when the
+ * product can be written; -1 when the item was ended (skipped or retry). */
+int catalog_resolve_category(struct catalog_batch *b, struct catalog_item *ci);
+
+/* Links the unlinked items among set[] that are about to be created to the
+ * shop products holding their SKUs, in one lookup (matched_now is set).
+ * Items whose SKU is taken by a product linked elsewhere, or shared, are
+ * ended. Anything but REMOTE_OK: the lookup failed (b->re says why) and
+ * the unmatched items are left open for the caller. */
+enum remote_status catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n);
+
+/* Ending an item (flow_products.c) */
+void catalog_end(struct catalog_item *ci, enum item_status status, enum comment_id comment);
+/* ... with ": reason" (the shop's words) after the comment */
+void catalog_end_with_reason(struct catalog_item *ci, enum item_status status, enum comment_id comment,
+			     const char *reason);
+void catalog_end_remote(struct catalog_item *ci, enum item_status status, enum comment_id comment,
+			const struct remote_error *re);
+void catalog_end_store_error(struct catalog_item *ci, const struct sbuf *err);
+
+#endif

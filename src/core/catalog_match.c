@@ -1,0 +1,252 @@
+/*
+ * catalog_match.c: which shop category and which shop product a POS product
+ * belongs to.
+ *
+ * Categories: a link, else the shop category with the same name (then
+ * linked), else created or the product skipped (missing_category). Both
+ * lists are read at most once per batch.
+ *
+ * Products: SKUs are unique in the shop, so an unlinked POS product whose
+ * SKU a shop product holds is that product: it is linked and updated, never
+ * created twice. A SKU held by a shop product already linked to another POS
+ * product is a duplicate, unless that POS product was deleted (the POS made
+ * a new id for the same article): then the link moves to the new id.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/catalog.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+
+static const struct category *
+category_by_id(const struct category *cats, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(cats[i].id, id) == 0)
+			return &cats[i];
+	return NULL;
+}
+
+static const struct category *
+category_by_name(const struct category *cats, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(cats[i].name, name) == 0)
+			return &cats[i];
+	return NULL;
+}
+
+/* Reads a side's categories once; -1 (item ended) when that fails. */
+static int
+read_categories(struct catalog_batch *b, struct catalog_item *ci, struct connector *c, struct category **cats,
+		size_t *n, int *read)
+{
+	enum remote_status rs;
+
+	if (*read)
+		return 0;
+	if (!c->ops->categories_list) {
+		*read = 1;   /* a remote without categories: products go without */
+		return 0;
+	}
+	remote_error_reset(&b->re);
+	rs = c->ops->categories_list(c, cats, n, &b->re);
+	if (rs != REMOTE_OK) {
+		catalog_end_remote(ci, flow_status_for(&ci->f, rs), COMMENT_CATEGORY_FETCH_FAILED, &b->re);
+		return -1;
+	}
+	*read = 1;
+	return 0;
+}
+
+static int
+remember_shop_category(struct catalog_batch *b, const struct category *c)
+{
+	struct category *grown = realloc(b->shop_cats, (b->nshop_cats + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -1;
+	b->shop_cats = grown;
+	b->shop_cats[b->nshop_cats++] = *c;
+	return 0;
+}
+
+int
+catalog_resolve_category(struct catalog_batch *b, struct catalog_item *ci)
+{
+	const struct category *pc, *sc;
+	struct category made;
+	struct link l;
+	int rc;
+
+	if (!ci->p.category_id[0])
+		return 0;
+	rc = store_link_by_pos(b->st, b->account.id, "category", ci->p.category_id, &l, &b->err);
+	if (rc < 0) {
+		catalog_end_store_error(ci, &b->err);
+		return -1;
+	}
+	if (rc == 0) {
+		snprintf(ci->w.category_id, sizeof(ci->w.category_id), "%s", l.shop_id);
+		return 0;
+	}
+	if (read_categories(b, ci, b->pos, &b->pos_cats, &b->npos_cats, &b->pos_cats_read) < 0 ||
+	    read_categories(b, ci, b->shop, &b->shop_cats, &b->nshop_cats, &b->shop_cats_read) < 0)
+		return -1;
+	pc = category_by_id(b->pos_cats, b->npos_cats, ci->p.category_id);
+	if (!pc) {
+		sbuf_addf(&ci->f.res->detail, "category %s no longer exists in %s; sent without a category; ",
+			  ci->p.category_id, b->names.pos);
+		return 0;
+	}
+	sc = category_by_name(b->shop_cats, b->nshop_cats, pc->name);
+	if (!sc && b->skip_missing_category) {
+		catalog_end(ci, ITEM_SKIPPED, COMMENT_PRODUCT_CATEGORY_MISSING);
+		sbuf_addf(&ci->f.res->detail, "category \"%s\"", pc->name);
+		return -1;
+	}
+	if (!sc) {
+		struct category want = *pc;
+		enum remote_status rs;
+
+		if (!b->shop->ops->category_create) {
+			catalog_end(ci, ITEM_FAILED, COMMENT_CONNECTOR_UNAVAILABLE);
+			return -1;
+		}
+		want.parent_id[0] = '\0';   /* created at the top level: the shop's tree is the merchant's */
+		remote_error_reset(&b->re);
+		rs = b->shop->ops->category_create(b->shop, &want, &made, &b->re);
+		if (rs != REMOTE_OK) {
+			catalog_end_remote(ci, flow_status_for(&ci->f, rs), COMMENT_CATEGORY_FETCH_FAILED, &b->re);
+			return -1;
+		}
+		snprintf(made.name, sizeof(made.name), "%s", pc->name);
+		if (remember_shop_category(b, &made) < 0) {
+			catalog_end(ci, ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED);
+			return -1;
+		}
+		sc = &b->shop_cats[b->nshop_cats - 1];
+		ci->category_created = 1;
+		flow_log(&ci->f, LOG_INFO, "category \"%s\" created in %s (id %s) for product %s", pc->name,
+			 b->names.shop, sc->id, ci->p.id);
+	}
+	if (store_link_set(b->st, b->account.id, "category", pc->id, sc->id, time_now_ms(), &b->err) < 0) {
+		catalog_end_store_error(ci, &b->err);
+		return -1;
+	}
+	snprintf(ci->w.category_id, sizeof(ci->w.category_id), "%s", sc->id);
+	return 0;
+}
+
+/* The shop product already linked to another POS product: move the link
+ * when that one was deleted (recreated with a new id), else a duplicate. */
+static int
+claim_linked(struct catalog_batch *b, struct catalog_item *ci, const struct link *other)
+{
+	char *fp = NULL;
+	int rc = store_fingerprint_get(b->st, b->account.id, "pos", "product", other->pos_id, &fp, &b->err);
+	int deleted = rc == 0 && strcmp(fp, "deleted") == 0;
+
+	free(fp);
+	if (rc < 0) {
+		catalog_end_store_error(ci, &b->err);
+		return -1;
+	}
+	if (!deleted) {
+		catalog_end(ci, ITEM_FAILED, COMMENT_POS_DUPLICATE_SKU);
+		sbuf_addf(&ci->f.res->detail, "SKU %s: %s product %s is linked to %s product %s", ci->p.sku,
+			  b->names.pos, other->pos_id, b->names.shop, other->shop_id);
+		return -1;
+	}
+	if (store_link_delete(b->st, b->account.id, "product", other->pos_id, &b->err) < 0) {
+		catalog_end_store_error(ci, &b->err);
+		return -1;
+	}
+	flow_log(&ci->f, LOG_INFO, "%s product %s (SKU %s) was deleted and recreated as %s: relinked to %s product %s",
+		 b->names.pos, other->pos_id, ci->p.sku, ci->p.id, b->names.shop, other->shop_id);
+	return 0;
+}
+
+static void
+link_match(struct catalog_batch *b, struct catalog_item *ci, const struct shop_product *sp)
+{
+	struct link other;
+	int rc = store_link_by_shop(b->st, b->account.id, "product", sp->id, &other, &b->err);
+
+	if (rc < 0) {
+		catalog_end_store_error(ci, &b->err);
+		return;
+	}
+	if (rc == 0 && strcmp(other.pos_id, ci->p.id) != 0 && claim_linked(b, ci, &other) < 0)
+		return;
+	if (store_link_set(b->st, b->account.id, "product", ci->p.id, sp->id, time_now_ms(), &b->err) < 0) {
+		catalog_end_store_error(ci, &b->err);
+		return;
+	}
+	ci->linked = 1;
+	ci->matched_now = 1;
+	memset(&ci->link, 0, sizeof(ci->link));
+	snprintf(ci->link.shop_id, sizeof(ci->link.shop_id), "%s", sp->id);
+}
+
+static int
+wants_match(const struct catalog_item *ci)
+{
+	return !ci->ended && ci->write && !ci->linked && (ci->w.fields & PW_CATALOG);
+}
+
+enum remote_status
+catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n)
+{
+	const char **skus = calloc(n ? n : 1, sizeof(*skus));
+	struct shop_product *found = NULL;
+	size_t k = 0, nfound = 0;
+	enum remote_status rs = REMOTE_OK;
+
+	if (!skus)
+		return remote_fail(&b->re, REMOTE_TEMPORARY, "out of memory matching products by SKU");
+	for (size_t i = 0; i < n; i++) {
+		int twice = 0;
+
+		if (!wants_match(set[i]))
+			continue;
+		for (size_t j = 0; j < i && !twice; j++)
+			twice = wants_match(set[j]) && strcasecmp(set[j]->p.sku, set[i]->p.sku) == 0;
+		if (twice) {
+			catalog_end(set[i], ITEM_FAILED, COMMENT_POS_DUPLICATE_SKU);
+			sbuf_addf(&set[i]->f.res->detail, "SKU %s is on another %s product in the same batch",
+				  set[i]->p.sku, b->names.pos);
+			continue;
+		}
+		skus[k++] = set[i]->p.sku;
+	}
+	if (k) {
+		remote_error_reset(&b->re);
+		rs = b->shop->ops->products_by_sku(b->shop, skus, k, &found, &nfound, &b->re);
+	}
+	for (size_t i = 0; rs == REMOTE_OK && i < n; i++) {
+		const struct shop_product *hit = NULL;
+		int holders = 0;
+
+		if (!wants_match(set[i]))
+			continue;
+		for (size_t j = 0; j < nfound; j++)
+			if (strcasecmp(found[j].sku, set[i]->p.sku) == 0 && strcmp(found[j].status, "trash") != 0) {
+				hit = &found[j];
+				holders++;
+			}
+		if (holders > 1) {
+			catalog_end(set[i], ITEM_FAILED, COMMENT_SHOP_DUPLICATE_SKU);
+			sbuf_addf(&set[i]->f.res->detail, "SKU %s is held by %d %s products", set[i]->p.sku, holders,
+				  b->names.shop);
+		} else if (hit) {
+			link_match(b, set[i], hit);
+		}
+	}
+	free(found);
+	free(skus);
+	return rs;
+}

@@ -1,0 +1,510 @@
+/*
+ * flow_products.c: the Products Queue, POS -> shop, a claimed batch at a time
+ * (docs/catalog.md).
+ *
+ * Each item is one POS product, its content carried in the payload by the
+ * full product scan (or read from the POS when the item has none). The
+ * batch goes through these steps, and an item leaves at the first one that
+ * decides its outcome, with its own comment:
+ *
+ *   1. product sync off, or the shop is master           skipped
+ *   2. archived / unmarked for the web / gone in the POS  skipped, or set to draft when linked
+ *   3. validation: name, SKU, sale price                  failed, naming the field; nothing sent
+ *   4. category: linked, found by name, or created        (or skipped, per missing_category)
+ *   5. unlinked products are matched by SKU in one lookup (the shop's SKUs are unique)
+ *   6. content equal to what was last written             succeeded, nothing sent
+ *   7. the rest in the shop's batch writes (100 a request); each item ends
+ *      with its own answer: ok, or the shop's reason
+ *
+ * A batch answered with a timeout, 429 or 5xx is not resent blindly: the
+ * items whose creates may have landed are looked up by SKU right away and
+ * linked when found; the rest retry, and their next try looks up by SKU
+ * again before creating (step 5). So a product is created at most once.
+ *
+ * Status rule: publish when the product has a sale price above zero, draft
+ * otherwise (a product at 0.00 is not ready to sell).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/catalog.h"
+#include "core/product_codec.h"
+#include "core/settings.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+
+static void
+end_all(struct catalog_batch *b, enum item_status status, enum comment_id comment)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->ci[i].ended) {
+			flow_end(&b->ci[i].f, status, comment);
+			b->ci[i].ended = 1;
+		}
+}
+
+/* Every open item ends like src (a connection that could not be opened). */
+static void
+end_all_like(struct catalog_batch *b, const struct catalog_item *src)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct catalog_item *ci = &b->ci[i];
+
+		if (ci == src || ci->ended)
+			continue;
+		ci->f.res->status = src->f.res->status;
+		sbuf_reset(&ci->f.res->comment);
+		sbuf_addstr(&ci->f.res->comment, src->f.res->comment.buf);
+		sbuf_addstr(&ci->f.res->detail, src->f.res->detail.buf);
+		ci->ended = 1;
+	}
+}
+
+void
+catalog_end(struct catalog_item *ci, enum item_status status, enum comment_id comment)
+{
+	flow_end(&ci->f, status, comment);
+	ci->ended = 1;
+}
+
+void
+catalog_end_with_reason(struct catalog_item *ci, enum item_status status, enum comment_id comment,
+			const char *reason)
+{
+	flow_end(&ci->f, status, comment);
+	if (reason && *reason)
+		sbuf_addf(&ci->f.res->comment, ": %s", reason);
+	ci->ended = 1;
+}
+
+void
+catalog_end_remote(struct catalog_item *ci, enum item_status status, enum comment_id comment,
+		   const struct remote_error *re)
+{
+	flow_end(&ci->f, status, comment);
+	if (re->message.len)
+		sbuf_addstr(&ci->f.res->detail, re->message.buf);
+	if (re->body.len)
+		sbuf_addf(&ci->f.res->detail, "%sresponse: %s", ci->f.res->detail.len ? "\n" : "", re->body.buf);
+	if (status == ITEM_RETRY && re->retry_after_ms > ci->f.res->retry_after_ms)
+		ci->f.res->retry_after_ms = re->retry_after_ms;
+	ci->ended = 1;
+}
+
+void
+catalog_end_store_error(struct catalog_item *ci, const struct sbuf *err)
+{
+	sbuf_reset(&ci->f.err);
+	sbuf_addstr(&ci->f.err, err->buf);
+	flow_store_error(&ci->f);
+	ci->ended = 1;
+}
+
+static int
+read_settings(struct catalog_batch *b, int *enabled, int *pos_master)
+{
+	char *master = NULL, *missing = NULL, *removed = NULL, *tiers = NULL;
+	int rc = -1;
+
+	if (settings_get_bool(b->st, b->account.id, "product_sync", enabled, &b->err) < 0 ||
+	    settings_get_bool(b->st, b->account.id, "prices_include_tax", &b->shop_includes_tax, &b->err) < 0 ||
+	    settings_get_string(b->st, b->account.id, "stock_master", &master, &b->err) < 0 ||
+	    settings_get_string(b->st, b->account.id, "missing_category", &missing, &b->err) < 0 ||
+	    settings_get_string(b->st, b->account.id, "product_removed", &removed, &b->err) < 0 ||
+	    settings_get_string(b->st, b->account.id, "tier_map", &tiers, &b->err) < 0)
+		goto out;
+	*pos_master = strcmp(master, "pos") == 0;
+	b->skip_missing_category = strcmp(missing, "skip") == 0;
+	b->ignore_removed = strcmp(removed, "ignore") == 0;
+	rc = tier_map_parse(tiers, b->rules, &b->nrules, &b->err);
+out:
+	free(master);
+	free(missing);
+	free(removed);
+	free(tiers);
+	return rc;
+}
+
+/* The POS content: the payload, or a read of the POS. 0 when ci->p is set;
+ * 1 when the product no longer exists; -1 when the item was ended. */
+static int
+load_product(struct catalog_batch *b, struct catalog_item *ci)
+{
+	enum remote_status rs;
+
+	if (ci->f.it->payload && *ci->f.it->payload) {
+		if (product_from_payload(ci->f.it->payload, &ci->p, &b->err) == 0 &&
+		    strcmp(ci->p.id, ci->f.it->subject_id) == 0)
+			return 0;
+		/* unreadable: the POS has the truth */
+		sbuf_reset(&b->err);
+	}
+	if (!b->pos->ops->product_get) {
+		catalog_end(ci, ITEM_FAILED, COMMENT_CONNECTOR_UNAVAILABLE);
+		return -1;
+	}
+	remote_error_reset(&b->re);
+	rs = b->pos->ops->product_get(b->pos, ci->f.it->subject_id, &ci->p, &b->re);
+	if (rs == REMOTE_NOT_FOUND)
+		return 1;
+	if (rs != REMOTE_OK) {
+		catalog_end_remote(ci, flow_status_for(&ci->f, rs), COMMENT_PRODUCT_FETCH_FAILED, &b->re);
+		return -1;
+	}
+	return 0;
+}
+
+/* Steps 2 and 3 for one item: removal and validation. */
+static void
+classify(struct catalog_batch *b, struct catalog_item *ci, int gone)
+{
+	int removed = gone || ci->p.archived || !ci->p.sync_to_shop;
+
+	if (removed) {
+		if (!ci->linked)
+			catalog_end(ci, ITEM_SKIPPED, gone ? COMMENT_PRODUCT_GONE_UNLINKED
+					 : ci->p.archived ? COMMENT_PRODUCT_ARCHIVED_UNLINKED
+					 : COMMENT_PRODUCT_NOT_FOR_WEB);
+		else if (b->ignore_removed)
+			catalog_end(ci, ITEM_SKIPPED, COMMENT_PRODUCT_REMOVAL_IGNORED);
+		else {
+			ci->w.fields = PW_STATUS;
+			snprintf(ci->w.status, sizeof(ci->w.status), "draft");
+			ci->write = 1;
+		}
+		return;
+	}
+	if (!ci->p.name[0])
+		catalog_end(ci, ITEM_FAILED, COMMENT_PRODUCT_MISSING_NAME);
+	else if (!ci->p.sku[0])
+		catalog_end(ci, ITEM_FAILED, COMMENT_PRODUCT_MISSING_SKU);
+	else if (!ci->p.has_price)
+		catalog_end(ci, ITEM_FAILED, COMMENT_PRODUCT_MISSING_PRICE);
+	else if (ci->p.price.units < 0)
+		catalog_end(ci, ITEM_FAILED, COMMENT_PRODUCT_NEGATIVE_PRICE);
+}
+
+/* The shop's copy of a valid product, on the shop's tax basis. */
+static int
+build_write(struct catalog_batch *b, struct catalog_item *ci)
+{
+	struct product_write *w = &ci->w;
+	size_t unmapped = 0;
+
+	w->fields = PW_CATALOG | PW_STATUS;
+	snprintf(w->sku, sizeof(w->sku), "%s", ci->p.sku);
+	snprintf(w->name, sizeof(w->name), "%s", ci->p.name);
+	snprintf(w->description, sizeof(w->description), "%s", ci->p.description);
+	if (price_on_basis(ci->p.price, ci->p.price_includes_tax, ci->p.tax_percent, b->shop_includes_tax,
+			   &w->regular_price) < 0 ||
+	    tiers_for_shop(&ci->p, b->rules, b->nrules, b->shop_includes_tax, w->tiers, &w->ntiers, &unmapped) < 0) {
+		catalog_end(ci, ITEM_FAILED, COMMENT_PRODUCT_NEGATIVE_PRICE);
+		sbuf_addstr(&ci->f.res->detail, "a price or tax rate is out of range");
+		return -1;
+	}
+	if (unmapped)
+		sbuf_addf(&ci->f.res->detail, "%zu price tier%s not in tier_map, not sent; ", unmapped,
+			  unmapped == 1 ? "" : "s");
+	snprintf(w->status, sizeof(w->status), "%s", w->regular_price.units > 0 ? "publish" : "draft");
+	ci->write = 1;
+	return 0;
+}
+
+static void
+fingerprint_write(struct catalog_item *ci)
+{
+	const struct product_write *w = &ci->w;
+	struct sbuf t = SBUF_INIT;
+	char price[MONEY_TEXT_MAX];
+
+	money_format(w->regular_price, 2, price, sizeof(price));
+	sbuf_addf(&t, "%u|%s|%s|%s|%s|%s|%s|%s", w->fields, w->sku, w->name, w->description, w->category_id, price,
+		  w->status, ci->link.shop_id);
+	for (size_t i = 0; i < w->ntiers; i++) {
+		money_format(w->tiers[i].price, 2, price, sizeof(price));
+		sbuf_addf(&t, "|%lld=%s", (long long)w->tiers[i].min_quantity, price);
+	}
+	flow_fingerprint(t.buf, ci->fp);
+	sbuf_release(&t);
+}
+
+/* A write the shop took: link or fingerprint, then the item's outcome. */
+static void
+wrote(struct catalog_batch *b, struct catalog_item *ci, const char *shop_id)
+{
+	int64_t now = time_now_ms();
+	int rc;
+
+	if (!ci->linked) {
+		rc = store_link_set(b->st, b->account.id, "product", ci->p.id, shop_id, now, &b->err);
+		if (rc == 0) {
+			ci->linked = 1;
+			snprintf(ci->link.shop_id, sizeof(ci->link.shop_id), "%s", shop_id);
+		}
+	}
+	fingerprint_write(ci);   /* the shop id is part of it */
+	rc = ci->linked ? store_link_set_fingerprint(b->st, b->account.id, "product", ci->p.id, ci->fp, now, &b->err)
+			: -1;
+	if (rc < 0) {
+		/* the shop has it: the next try finds it by SKU and only updates */
+		flow_log(&ci->f, LOG_ERROR, "product %s was written to %s (id %s) but its link was not saved: %s",
+			 ci->p.id, b->names.shop, shop_id, b->err.buf);
+		catalog_end_store_error(ci, &b->err);
+		return;
+	}
+	if (ci->w.fields == PW_STATUS)
+		catalog_end(ci, ITEM_SUCCEEDED, COMMENT_PRODUCT_SET_TO_DRAFT);
+	else
+		catalog_end(ci, ITEM_SUCCEEDED, ci->category_created ? COMMENT_PRODUCT_CATEGORY_CREATED
+								 : COMMENT_SUCCESSFULLY_UPDATED);
+}
+
+/* After a lost answer: which creates landed? Link those; the rest retry. */
+static void
+recover_lost_creates(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
+{
+	struct remote_error lost;
+
+	/* what the shop said about the write goes into every item's history */
+	remote_error_init(&lost);
+	sbuf_addstr(&lost.message, b->re.message.buf);
+	sbuf_addstr(&lost.body, b->re.body.buf);
+	lost.retry_after_ms = b->re.retry_after_ms;
+	if (catalog_match_by_sku(b, chunk, n) != REMOTE_OK)
+		sbuf_addf(&lost.message, "; looking up what landed failed too: %s", b->re.message.buf);
+	for (size_t i = 0; i < n; i++) {
+		struct catalog_item *ci = chunk[i];
+
+		if (ci->ended)
+			continue;
+		if (ci->matched_now) {
+			wrote(b, ci, ci->link.shop_id);
+			sbuf_addstr(&ci->f.res->detail, "the answer was lost; the product was found by SKU in the shop");
+		} else {
+			catalog_end_remote(ci, ITEM_RETRY, COMMENT_PRODUCT_WRITE_UNANSWERED, &lost);
+		}
+	}
+	remote_error_release(&lost);
+}
+
+static void
+send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
+{
+	struct product_write *w = calloc(n, sizeof(*w));
+	struct write_outcome *o = calloc(n, sizeof(*o));
+	enum remote_status rs;
+
+	if (!w || !o) {
+		for (size_t i = 0; i < n; i++)
+			catalog_end(chunk[i], ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		w[i] = chunk[i]->w;
+		snprintf(w[i].shop_id, sizeof(w[i].shop_id), "%s", chunk[i]->linked ? chunk[i]->link.shop_id : "");
+		snprintf(w[i].reference, sizeof(w[i].reference), "%s", chunk[i]->p.id);
+	}
+	remote_error_reset(&b->re);
+	rs = b->shop->ops->products_write(b->shop, w, n, o, &b->re);
+	if (rs != REMOTE_OK) {
+		if ((rs == REMOTE_TEMPORARY || rs == REMOTE_BAD_ANSWER) && b->re.may_have_landed) {
+			recover_lost_creates(b, chunk, n);
+		} else {
+			for (size_t i = 0; i < n; i++)
+				catalog_end_remote(chunk[i], flow_status_for(&chunk[i]->f, rs), COMMENT_PRODUCT_NOT_UPDATED, &b->re);
+		}
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct catalog_item *ci = chunk[i];
+
+		if (o[i].ok) {
+			wrote(b, ci, o[i].id);
+		} else if (!ci->linked && o[i].existing_id[0] && strcmp(o[i].code, "product_invalid_sku") == 0 &&
+			   store_link_set(b->st, b->account.id, "product", ci->p.id, o[i].existing_id, time_now_ms(),
+					  &b->err) == 0) {
+			/* created meanwhile (another till, an earlier lost answer): link, update next */
+			catalog_end(ci, ITEM_RETRY, COMMENT_PRODUCT_LINKED_BY_SKU);
+			ci->f.res->retry_after_ms = 1000;
+			sbuf_addf(&ci->f.res->detail, "%s product %s holds SKU %s", b->names.shop, o[i].existing_id,
+				  ci->p.sku);
+		} else {
+			catalog_end_with_reason(ci, ITEM_FAILED, COMMENT_PRODUCT_REFUSED, o[i].message);
+			sbuf_addf(&ci->f.res->detail, "%s answered %s: %s", b->names.shop, o[i].code, o[i].message);
+		}
+	}
+out:
+	free(w);
+	free(o);
+}
+
+/* Step 6 and 7: drop what the shop already holds, send the rest in batches. */
+static void
+send_writes(struct catalog_batch *b)
+{
+	size_t max = b->shop->ops->products_write_max ? b->shop->ops->products_write_max : 1;
+	struct catalog_item **chunk = calloc(max, sizeof(*chunk));
+	size_t k = 0;
+
+	if (!chunk) {
+		end_all(b, ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED);
+		return;
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		struct catalog_item *ci = &b->ci[i];
+
+		if (ci->ended || !ci->write)
+			continue;
+		fingerprint_write(ci);
+		if (ci->linked && strcmp(ci->fp, ci->link.fingerprint) == 0) {
+			catalog_end(ci, ITEM_SUCCEEDED, ci->w.fields == PW_STATUS ? COMMENT_PRODUCT_SET_TO_DRAFT
+										 : COMMENT_SUCCESSFULLY_UPDATED);
+			sbuf_addstr(&ci->f.res->detail, "the shop already has these values; nothing sent");
+			continue;
+		}
+		chunk[k++] = ci;
+		if (k == max) {
+			send_chunk(b, chunk, k);
+			k = 0;
+		}
+	}
+	if (k)
+		send_chunk(b, chunk, k);
+	free(chunk);
+}
+
+/* Step 5 for every unlinked product about to be created. */
+static int
+match_unlinked(struct catalog_batch *b)
+{
+	struct catalog_item **set = calloc(b->n, sizeof(*set));
+	size_t k = 0;
+
+	if (!set) {
+		end_all(b, ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED);
+		return -1;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->ci[i].ended && b->ci[i].write && !b->ci[i].linked)
+			set[k++] = &b->ci[i];
+	if (k && catalog_match_by_sku(b, set, k) != REMOTE_OK) {
+		/* never create what cannot be checked first */
+		for (size_t i = 0; i < k; i++)
+			if (!set[i]->ended)
+				catalog_end_remote(set[i], ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED, &b->re);
+	}
+	free(set);
+	return 0;
+}
+
+static int
+open_sides(struct catalog_batch *b)
+{
+	struct catalog_item *first = &b->ci[0];
+
+	if (flow_open_side(&first->f, "pos", &b->pos) < 0 || flow_open_side(&first->f, "shop", &b->shop) < 0) {
+		first->ended = 1;
+		end_all_like(b, first);
+		return -1;
+	}
+	if (!b->shop->ops->products_write || !b->shop->ops->products_by_sku) {
+		end_all(b, ITEM_FAILED, COMMENT_CONNECTOR_UNAVAILABLE);
+		return -1;
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		b->ci[i].f.pos = b->pos;
+		b->ci[i].f.shop = b->shop;
+		flow_set_names(&b->ci[i].f);
+	}
+	b->names = first->f.names;
+	return 0;
+}
+
+static void
+run(struct catalog_batch *b)
+{
+	int enabled = 0, pos_master = 1;
+
+	if (store_account_get(b->st, b->ci[0].f.it->account_id, &b->account, &b->err) != 0 ||
+	    read_settings(b, &enabled, &pos_master) < 0) {
+		for (size_t i = 0; i < b->n; i++)
+			catalog_end_store_error(&b->ci[i], &b->err);
+		return;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		b->ci[i].f.account = b->account;
+	if (open_sides(b) < 0)
+		return;
+	if (!enabled)
+		return end_all(b, ITEM_SKIPPED, COMMENT_PRODUCT_SYNC_DISABLED);
+	if (!pos_master)
+		return end_all(b, ITEM_SKIPPED, COMMENT_PRODUCT_SYNC_NEEDS_POS_MASTER);
+
+	for (size_t i = 0; i < b->n; i++) {
+		struct catalog_item *ci = &b->ci[i];
+		int gone, rc;
+
+		gone = load_product(b, ci);
+		if (gone < 0)
+			continue;
+		rc = store_link_by_pos(b->st, b->account.id, "product", ci->f.it->subject_id, &ci->link, &b->err);
+		if (rc < 0) {
+			catalog_end_store_error(ci, &b->err);
+			continue;
+		}
+		ci->linked = rc == 0;
+		if (gone)
+			snprintf(ci->p.id, sizeof(ci->p.id), "%s", ci->f.it->subject_id);
+		classify(b, ci, gone);
+		if (!ci->ended && !ci->write && build_write(b, ci) == 0)
+			catalog_resolve_category(b, ci);
+	}
+	if (match_unlinked(b) == 0)
+		send_writes(b);
+}
+
+int
+flow_products_batch(struct engine *e, struct store *st, const struct queue_item *items, size_t n,
+		    struct work_result *res)
+{
+	struct catalog_batch b;
+
+	memset(&b, 0, sizeof(b));
+	b.engine = e;
+	b.st = st;
+	b.n = n;
+	b.ci = calloc(n, sizeof(*b.ci));
+	if (!b.ci)
+		return -1;
+	remote_error_init(&b.re);
+	sbuf_init(&b.err, SBUF_CAP_ERROR);
+	for (size_t i = 0; i < n; i++) {
+		struct flow *f = &b.ci[i].f;
+
+		f->engine = e;
+		f->st = st;
+		f->it = &items[i];
+		f->is_retry = items[i].attempts > 1;
+		f->res = &res[i];
+		remote_error_init(&f->re);
+		sbuf_init(&f->err, SBUF_CAP_ERROR);
+	}
+	run(&b);
+	for (size_t i = 0; i < n; i++) {
+		if (!b.ci[i].ended)
+			flow_end(&b.ci[i].f, ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED);   /* a path left open: a bug */
+		remote_error_release(&b.ci[i].f.re);
+		sbuf_release(&b.ci[i].f.err);
+	}
+	if (b.pos)
+		b.pos->ops->close(b.pos);
+	if (b.shop)
+		b.shop->ops->close(b.shop);
+	free(b.pos_cats);
+	free(b.shop_cats);
+	free(b.ci);
+	remote_error_release(&b.re);
+	sbuf_release(&b.err);
+	return 0;
+}
