@@ -45,7 +45,8 @@
 		succeeded: "Succeeded", skipped: "Skipped", retry: "Failed, will retry", failed: "Failed",
 		abandoned: "Abandoned (worker stopped)",
 	};
-	const FEED_WORDS = { customers: "Customers", customer_types: "Customer types", orders: "Orders", products: "Products" };
+	const FEED_WORDS = { customers: "Customers", customer_types: "Customer types", orders: "Orders", products: "Products",
+		inventory: "Inventory", stock_check: "Stock check" };
 	const SETTING_WORDS = {
 		stock_master: "Stock master",
 		customer_sync: "Customer sync",
@@ -54,6 +55,7 @@
 		missing_category: "Product in a category the shop lacks",
 		product_removed: "Product archived or unmarked in the POS",
 		tier_map: "Price tiers to quantity prices",
+		inventory_sync: "Inventory sync",
 		stock_location: "POS stock location",
 		auto_correct: "Auto-correction of shop stock",
 		catalog_interval: "Full product sync every",

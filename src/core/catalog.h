@@ -24,6 +24,8 @@ struct catalog_item {
 };
 
 struct catalog_batch {
+	int stock_only;                /* the Inventory Queue: quantities of linked products */
+	enum comment_id not_updated;   /* the comment when a write fails as a whole */
 	struct engine *engine;
 	struct store *st;
 	struct account account;

@@ -14,7 +14,7 @@
  * moves only after the last page: a crash mid-cycle repeats work, never
  * loses it.
  */
-#include "core/cycle.h"
+#include "core/cycle_internal.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -32,28 +32,20 @@
 
 #define ORDER_OVERLAP_MS (10 * 60 * 1000)
 
-const char *const cycle_feeds[] = { "customers", "customer_types", "orders", "products", NULL };
+const char *const cycle_feeds[] = { "customers", "customer_types", "orders", "products", "inventory", "stock_check",
+				    NULL };
 
 const char *
 cycle_interval_setting(const char *feed)
 {
 	/* a full catalog scan reads every product: hourly, not every few minutes */
-	return strcmp(feed, "products") == 0 ? "catalog_interval" : "cycle_interval";
+	return strcmp(feed, "products") == 0 || strcmp(feed, "stock_check") == 0 ? "catalog_interval"
+										  : "cycle_interval";
 }
 
-struct cycle {
-	struct engine *engine;
-	struct store *st;
-	struct account acc;
-	struct cycle_result *out;
-	struct sbuf *err;
-	struct retry_policy policy;
-	int full;          /* queue every record, changed or not (a full sync) */
-};
-
 /* Enqueue + inbound log + fingerprint for one changed record (inside the page's transaction). */
-static int
-note_change_with(struct cycle *c, const char *side, const char *entity, const char *queue, const char *direction,
+int
+cycle_note_change(struct cycle *c, const char *side, const char *entity, const char *queue, const char *direction,
 		 const char *id, const char *fp, const char *summary, const char *payload)
 {
 	int64_t item = 0, now = time_now_ms();
@@ -72,12 +64,11 @@ static int
 note_change(struct cycle *c, const char *side, const char *entity, const char *queue, const char *direction,
 	    const char *id, const char *fp, const char *summary)
 {
-	return note_change_with(c, side, entity, queue, direction, id, fp, summary, NULL);
+	return cycle_note_change(c, side, entity, queue, direction, id, fp, summary, NULL);
 }
 
-/* 1 when fp differs from the stored one (or none is stored); -1 on error. */
-static int
-changed(struct cycle *c, const char *side, const char *entity, const char *id, const char *fp)
+int
+cycle_changed(struct cycle *c, const char *side, const char *entity, const char *id, const char *fp)
 {
 	char *old = NULL;
 	int rc = store_fingerprint_get(c->st, c->acc.id, side, entity, id, &old, c->err);
@@ -129,7 +120,7 @@ cycle_customers(struct cycle *c, struct connector *pos)
 				  cs[i].email, cs[i].first_name, cs[i].last_name, cs[i].phone);
 			flow_fingerprint(text.buf, fp);
 			sbuf_release(&text);
-			ch = changed(c, "pos", "customer", cs[i].id, fp);
+			ch = cycle_changed(c, "pos", "customer", cs[i].id, fp);
 			if (ch < 0) {
 				rc = -1;
 			} else if (ch && first) {
@@ -207,7 +198,7 @@ cycle_customer_types(struct cycle *c, struct connector *pos)
 		int ch;
 
 		flow_fingerprint(ts[i].name, fp);
-		ch = changed(c, "pos", "customer_type", ts[i].id, fp);
+		ch = cycle_changed(c, "pos", "customer_type", ts[i].id, fp);
 		if (ch < 0) {
 			rc = -1;
 		} else if (ch) {
@@ -230,7 +221,11 @@ cycle_feed_off(struct store *st, int64_t account_id, const char *feed, struct sb
 {
 	int on = 1;
 
-	if (strcmp(feed, "products") == 0 && settings_get_bool(st, account_id, "product_sync", &on, err) < 0)
+	const char *key = strcmp(feed, "products") == 0 ? "product_sync"
+			  : strcmp(feed, "inventory") == 0 || strcmp(feed, "stock_check") == 0 ? "inventory_sync"
+			  : NULL;
+
+	if (key && settings_get_bool(st, account_id, key, &on, err) < 0)
 		return -1;
 	return !on;
 }
@@ -291,7 +286,7 @@ scan_product(struct cycle *c, const struct product *p)
 	if (!payload)
 		return error_set(c->err, "product %s has text that is not UTF-8", p->id);
 	flow_fingerprint(payload, fp);
-	ch = c->full ? 1 : changed(c, "pos", "product", p->id, fp);
+	ch = c->full ? 1 : cycle_changed(c, "pos", "product", p->id, fp);
 	rc = ch < 0 ? -1 : 0;
 	if (ch > 0) {
 		int matters = p->sync_to_shop && !p->archived ? 1
@@ -299,7 +294,7 @@ scan_product(struct cycle *c, const struct product *p)
 
 		snprintf(summary, sizeof(summary), "product \"%.60s\" (SKU %.40s) changed", p->name, p->sku);
 		if (matters)
-			rc = note_change_with(c, "pos", "product", "products", DIRECTION_POS_TO_SHOP, p->id, fp,
+			rc = cycle_note_change(c, "pos", "product", "products", DIRECTION_POS_TO_SHOP, p->id, fp,
 					      summary, payload);
 		else
 			rc = store_fingerprint_set(c->st, c->acc.id, "pos", "product", p->id, fp, time_now_ms(),
@@ -445,7 +440,7 @@ cycle_orders(struct cycle *c, struct connector *shop)
 			snprintf(text, sizeof(text), "%s|%" PRId64 "|%" PRId64, os[i].status, os[i].modified_at,
 				 os[i].refunded.units);
 			flow_fingerprint(text, fp);
-			ch = changed(c, "shop", "order", os[i].id, fp);
+			ch = cycle_changed(c, "shop", "order", os[i].id, fp);
 			if (ch < 0) {
 				rc = -1;
 			} else if (ch) {
@@ -488,7 +483,7 @@ record_health(struct store *st, const struct account *acc, const char *feed, int
 	struct sbuf err = SBUF_INIT;
 
 	if (store_health_record(st, acc->id, feed, time_now_ms(), rc == 0, (int64_t)r->seen,
-				rc < 0 ? why->buf : NULL, r->webhooks_repaired, &err) < 0)
+				rc < 0 ? why->buf : NULL, r->webhooks_repaired + r->corrections, &err) < 0)
 		log_line(LOG_ERROR, acc->name, feed, "cannot record the feed's health: %s", err.buf);
 	sbuf_release(&err);
 }
@@ -501,12 +496,14 @@ cycle_run(struct engine *e, struct store *st, const struct account *acc, const c
 	const char *role = strcmp(feed, "orders") == 0 ? "shop" : "pos";
 	struct connector *conn = NULL;
 	struct remote_error re;
-	int rc;
+	int rc, known = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (strcmp(feed, "customers") != 0 && strcmp(feed, "customer_types") != 0 && strcmp(feed, "orders") != 0 &&
-	    strcmp(feed, "products") != 0)
-		return error_set(err, "unknown feed '%s' (customers, customer_types, orders or products)", feed);
+	for (int f = 0; cycle_feeds[f]; f++)
+		known |= strcmp(cycle_feeds[f], feed) == 0;
+	if (!known)
+		return error_set(err, "unknown feed '%s' (customers, customer_types, orders, products, inventory or "
+				 "stock_check)", feed);
 	if (settings_retry_policy(st, acc->id, &c.policy, err) < 0)
 		return -1;
 	rc = cycle_feed_off(st, acc->id, feed, err);
@@ -533,6 +530,10 @@ cycle_run(struct engine *e, struct store *st, const struct account *acc, const c
 		rc = cycle_customer_types(&c, conn);
 	else if (strcmp(feed, "products") == 0)
 		rc = cycle_products(&c, conn);
+	else if (strcmp(feed, "inventory") == 0)
+		rc = cycle_inventory(&c, conn);
+	else if (strcmp(feed, "stock_check") == 0)
+		rc = cycle_stock_check(&c, conn);
 	else
 		rc = cycle_orders(&c, conn);
 	conn->ops->close(conn);

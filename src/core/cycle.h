@@ -21,6 +21,7 @@ struct cycle_result {
 	size_t queued;    /* changes put in a queue */
 	int skipped;      /* nothing to ask: no connection for this feed yet, or it is switched off */
 	int webhooks_repaired;  /* webhooks created or re-enabled in this cycle */
+	int corrections;        /* shop stock set back to the master's (stock_check) */
 };
 
 int cycle_run(struct engine *e, struct store *st, const struct account *acc, const char *feed,

@@ -121,9 +121,17 @@ engine_handle_batch(void *ctx, struct store *st, const struct queue_item *items,
 	struct retry_policy policy;
 	int have_policy = 0;
 
-	if (!n || strcmp(items[0].queue, "products") != 0)
+	int rc;
+
+	if (!n)
+		return 0;
+	if (strcmp(items[0].queue, "products") == 0)
+		rc = flow_products_batch(ctx, st, items, n, res);
+	else if (strcmp(items[0].queue, "inventory") == 0)
+		rc = flow_inventory_batch(ctx, st, items, n, res);
+	else
 		return 0;   /* item by item */
-	if (flow_products_batch(ctx, st, items, n, res) < 0)
+	if (rc < 0)
 		return -1;
 	/* retries wait as the account says, as in engine_handle */
 	for (size_t i = 0; i < n; i++) {

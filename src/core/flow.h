@@ -46,5 +46,8 @@ int flow_orders(struct flow *f);
 /* The Products Queue: the claimed items of one account together (batch writes). */
 int flow_products_batch(struct engine *e, struct store *st, const struct queue_item *items, size_t n,
 			struct work_result *res);
+/* The Inventory Queue: quantities to the shop, in the same batch writes. */
+int flow_inventory_batch(struct engine *e, struct store *st, const struct queue_item *items, size_t n,
+			 struct work_result *res);
 
 #endif

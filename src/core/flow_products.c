@@ -23,6 +23,11 @@
  *
  * Status rule: publish when the product has a sale price above zero, draft
  * otherwise (a product at 0.00 is not ready to sell).
+ *
+ * The Inventory Queue goes the same way with less to decide: each item
+ * carries the quantity the shop should show (cycle_stock.c); a linked
+ * product gets it in the same batch writes, an unlinked one waits for its
+ * product to be synced.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +37,7 @@
 #include "core/product_codec.h"
 #include "core/settings.h"
 #include "util/log.h"
+#include "util/parse.h"
 #include "util/timeutil.h"
 
 static void
@@ -107,7 +113,8 @@ read_settings(struct catalog_batch *b, int *enabled, int *pos_master)
 	char *master = NULL, *missing = NULL, *removed = NULL, *tiers = NULL;
 	int rc = -1;
 
-	if (settings_get_bool(b->st, b->account.id, "product_sync", enabled, &b->err) < 0 ||
+	if (settings_get_bool(b->st, b->account.id, b->stock_only ? "inventory_sync" : "product_sync", enabled,
+			      &b->err) < 0 ||
 	    settings_get_bool(b->st, b->account.id, "prices_include_tax", &b->shop_includes_tax, &b->err) < 0 ||
 	    settings_get_string(b->st, b->account.id, "stock_master", &master, &b->err) < 0 ||
 	    settings_get_string(b->st, b->account.id, "missing_category", &missing, &b->err) < 0 ||
@@ -243,6 +250,10 @@ wrote(struct catalog_batch *b, struct catalog_item *ci, const char *shop_id)
 			snprintf(ci->link.shop_id, sizeof(ci->link.shop_id), "%s", shop_id);
 		}
 	}
+	if (b->stock_only) {
+		catalog_end(ci, ITEM_SUCCEEDED, COMMENT_SUCCESSFULLY_UPDATED);
+		return;
+	}
 	fingerprint_write(ci);   /* the shop id is part of it */
 	rc = ci->linked ? store_link_set_fingerprint(b->st, b->account.id, "product", ci->p.id, ci->fp, now, &b->err)
 			: -1;
@@ -297,7 +308,7 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 
 	if (!w || !o) {
 		for (size_t i = 0; i < n; i++)
-			catalog_end(chunk[i], ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED);
+			catalog_end(chunk[i], ITEM_RETRY, b->not_updated);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -312,7 +323,7 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 			recover_lost_creates(b, chunk, n);
 		} else {
 			for (size_t i = 0; i < n; i++)
-				catalog_end_remote(chunk[i], flow_status_for(&chunk[i]->f, rs), COMMENT_PRODUCT_NOT_UPDATED, &b->re);
+				catalog_end_remote(chunk[i], flow_status_for(&chunk[i]->f, rs), b->not_updated, &b->re);
 		}
 		goto out;
 	}
@@ -348,7 +359,7 @@ send_writes(struct catalog_batch *b)
 	size_t k = 0;
 
 	if (!chunk) {
-		end_all(b, ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED);
+		end_all(b, ITEM_RETRY, b->not_updated);
 		return;
 	}
 	for (size_t i = 0; i < b->n; i++) {
@@ -357,7 +368,7 @@ send_writes(struct catalog_batch *b)
 		if (ci->ended || !ci->write)
 			continue;
 		fingerprint_write(ci);
-		if (ci->linked && strcmp(ci->fp, ci->link.fingerprint) == 0) {
+		if (!b->stock_only && ci->linked && strcmp(ci->fp, ci->link.fingerprint) == 0) {
 			catalog_end(ci, ITEM_SUCCEEDED, ci->w.fields == PW_STATUS ? COMMENT_PRODUCT_SET_TO_DRAFT
 										 : COMMENT_SUCCESSFULLY_UPDATED);
 			sbuf_addstr(&ci->f.res->detail, "the shop already has these values; nothing sent");
@@ -421,6 +432,36 @@ open_sides(struct catalog_batch *b)
 	return 0;
 }
 
+/* Inventory items: the quantity to a linked product's shop record. */
+static void
+plan_stock(struct catalog_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct catalog_item *ci = &b->ci[i];
+		int64_t qty;
+		int rc;
+
+		if (!ci->f.it->payload || parse_int64(ci->f.it->payload, 0, INT64_MAX, &qty) < 0) {
+			catalog_end(ci, ITEM_SKIPPED, COMMENT_INVENTORY_NO_QUANTITY);
+			continue;
+		}
+		rc = store_link_by_pos(b->st, b->account.id, "product", ci->f.it->subject_id, &ci->link, &b->err);
+		if (rc < 0) {
+			catalog_end_store_error(ci, &b->err);
+			continue;
+		}
+		if (rc == STORE_NOTFOUND) {
+			catalog_end(ci, ITEM_SKIPPED, COMMENT_INVENTORY_NOT_LINKED);
+			continue;
+		}
+		ci->linked = 1;
+		snprintf(ci->p.id, sizeof(ci->p.id), "%s", ci->f.it->subject_id);
+		ci->w.fields = PW_STOCK;
+		ci->w.stock = qty;
+		ci->write = 1;
+	}
+}
+
 static void
 run(struct catalog_batch *b)
 {
@@ -437,9 +478,16 @@ run(struct catalog_batch *b)
 	if (open_sides(b) < 0)
 		return;
 	if (!enabled)
-		return end_all(b, ITEM_SKIPPED, COMMENT_PRODUCT_SYNC_DISABLED);
+		return end_all(b, ITEM_SKIPPED, b->stock_only ? COMMENT_INVENTORY_SYNC_DISABLED
+							      : COMMENT_PRODUCT_SYNC_DISABLED);
 	if (!pos_master)
-		return end_all(b, ITEM_SKIPPED, COMMENT_PRODUCT_SYNC_NEEDS_POS_MASTER);
+		return end_all(b, ITEM_SKIPPED, b->stock_only ? COMMENT_INVENTORY_NEEDS_POS_MASTER
+							      : COMMENT_PRODUCT_SYNC_NEEDS_POS_MASTER);
+	if (b->stock_only) {
+		plan_stock(b);
+		send_writes(b);
+		return;
+	}
 
 	for (size_t i = 0; i < b->n; i++) {
 		struct catalog_item *ci = &b->ci[i];
@@ -464,13 +512,15 @@ run(struct catalog_batch *b)
 		send_writes(b);
 }
 
-int
-flow_products_batch(struct engine *e, struct store *st, const struct queue_item *items, size_t n,
-		    struct work_result *res)
+static int
+catalog_batch_run(struct engine *e, struct store *st, const struct queue_item *items, size_t n,
+		  struct work_result *res, int stock_only)
 {
 	struct catalog_batch b;
 
 	memset(&b, 0, sizeof(b));
+	b.stock_only = stock_only;
+	b.not_updated = stock_only ? COMMENT_INVENTORY_NOT_UPDATED : COMMENT_PRODUCT_NOT_UPDATED;
 	b.engine = e;
 	b.st = st;
 	b.n = n;
@@ -493,7 +543,7 @@ flow_products_batch(struct engine *e, struct store *st, const struct queue_item 
 	run(&b);
 	for (size_t i = 0; i < n; i++) {
 		if (!b.ci[i].ended)
-			flow_end(&b.ci[i].f, ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED);   /* a path left open: a bug */
+			flow_end(&b.ci[i].f, ITEM_RETRY, b.not_updated);   /* a path left open: a bug */
 		remote_error_release(&b.ci[i].f.re);
 		sbuf_release(&b.ci[i].f.err);
 	}
@@ -507,4 +557,18 @@ flow_products_batch(struct engine *e, struct store *st, const struct queue_item 
 	remote_error_release(&b.re);
 	sbuf_release(&b.err);
 	return 0;
+}
+
+int
+flow_products_batch(struct engine *e, struct store *st, const struct queue_item *items, size_t n,
+		    struct work_result *res)
+{
+	return catalog_batch_run(e, st, items, n, res, 0);
+}
+
+int
+flow_inventory_batch(struct engine *e, struct store *st, const struct queue_item *items, size_t n,
+		     struct work_result *res)
+{
+	return catalog_batch_run(e, st, items, n, res, 1);
 }

@@ -36,6 +36,9 @@ const struct setting_def setting_defs[] = {
 	{ "tier_map", SETTING_STRING, "-", NULL, 1, 256,
 	  "POS price tiers to shop quantity prices, as NAME=MIN_QTY pairs: 'AA=1,AAA=10,AAAA=50'; "
 	  "'-' for none", 0 },
+	{ "inventory_sync", SETTING_BOOL, "off", NULL, 0, 0,
+	  "Push the stock master's quantities to the shop (Inventory Queue) and check the shop's stock "
+	  "every catalog_interval", 0 },
 	{ "stock_location", SETTING_STRING, "-", NULL, 1, 64,
 	  "POS location id whose stock is pushed to the shop; '-' sums every location", 0 },
 	{ "auto_correct", SETTING_BOOL, "on", NULL, 0, 0,

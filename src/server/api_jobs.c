@@ -45,7 +45,8 @@ struct sync_job {
 	int64_t job_id;
 };
 
-static const char *const feed_titles[] = { "Customers", "Customer types", "Orders", "Products" };
+static const char *const feed_titles[] = { "Customers", "Customer types", "Orders", "Products", "Inventory",
+						     "Stock check" };
 
 static void
 sync_job_free(struct sync_job *sj)

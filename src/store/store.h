@@ -145,6 +145,9 @@ int store_queue_list(struct store *st, const struct queue_filter *f, struct queu
 int store_queue_counts(struct store *st, int64_t account_id, struct queue_count **out, size_t *n, struct sbuf *err);
 /* Items to work now: pending or running, or waiting to retry and due by `now`. */
 int store_queue_due_count(struct store *st, int64_t now, int64_t *count, struct sbuf *err);
+/* Items of one subject still to be done (pending, running or waiting to retry). */
+int store_queue_open_count(struct store *st, int64_t account_id, const char *queue, const char *subject_type,
+			   const char *subject_id, int64_t *count, struct sbuf *err);
 int store_queue_attempts(struct store *st, int64_t item_id, struct queue_attempt **out, size_t *n, struct sbuf *err);
 /* Operator actions. retry: a finished or retrying item goes back to pending now
  * with at least extra_attempts more tries; STORE_GONE if a newer item for the

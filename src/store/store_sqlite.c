@@ -273,6 +273,7 @@ enum stmt_id {
 	S_Q_LIST,
 	S_Q_COUNTS,
 	S_Q_DUE_COUNT,
+	S_Q_OPEN_COUNT,
 	S_Q_ATTEMPTS,
 	S_Q_CANCEL,
 	S_Q_FAILED_SELECT,
@@ -395,6 +396,8 @@ static const char *const stmt_sql[S_COUNT] = {
 		     "AND (?3 IS NULL OR q.status = ?3) "
 		     "AND (?4 IS NULL OR instr(q.comment, ?4) > 0 OR instr(q.subject_id, ?4) > 0) "
 		     "AND (?5 = 0 OR q.id < ?5) ORDER BY q.id DESC LIMIT ?6",
+	[S_Q_OPEN_COUNT] = "SELECT count(*) FROM queue_items WHERE account_id = ?1 AND queue = ?2 "
+			   "AND subject_type = ?3 AND subject_id = ?4 AND status IN ('pending', 'running', 'retry')",
 	[S_Q_DUE_COUNT] = "SELECT count(*) FROM queue_items WHERE status IN ('pending', 'running') "
 			  "OR (status = 'retry' AND next_try_at <= ?1)",
 	[S_Q_COUNTS] = "SELECT queue, status, count(*) FROM queue_items WHERE (?1 = 0 OR account_id = ?1) "
@@ -1697,6 +1700,30 @@ sqlite_queue_due_count(struct store *st, int64_t now, int64_t *count, struct sbu
 	sqlite3_reset(p);
 	if (rc != SQLITE_ROW)
 		return db_error(s, err, "counting items due");
+	return 0;
+}
+
+static int
+sqlite_queue_open_count(struct store *st, int64_t account_id, const char *queue, const char *subject_type,
+			const char *subject_id, int64_t *count, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_Q_OPEN_COUNT, err);
+	int rc;
+
+	*count = 0;
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, account_id);
+	sqlite3_bind_text(p, 2, queue, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 3, subject_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 4, subject_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(p);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(p, 0);
+	sqlite3_reset(p);
+	if (rc != SQLITE_ROW)
+		return db_error(s, err, "counting a subject's open items");
 	return 0;
 }
 

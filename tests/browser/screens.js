@@ -26,7 +26,7 @@ t.main(async (ctx) => {
 	const options = await page.$$eval("#account option", (o) => o.map((x) => x.value));
 	t.eq(options, ["shop1", "shop2"], "support picks from every account");
 	t.eq(await page.$$eval(".card.feed h2", (h) => h.map((x) => x.firstChild.textContent.trim())),
-		["Customers", "Customer types", "Orders"], "last sync per feed");
+		["Customers", "Customer types", "Orders", "Products", "Inventory", "Stock check"], "last sync per feed");
 	t.ok(await page.isVisible("table.counts"), "counts per queue and status");
 	t.ok(await page.isVisible("text=Auto-correction"), "auto-correction status");
 	t.ok(await page.isVisible("svg.chart"), "chart of items per hour");

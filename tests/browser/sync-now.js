@@ -37,7 +37,7 @@ t.main(async (ctx) => {
 		phase: document.getElementById("job-phase").textContent,
 	}));
 	t.eq(end.state, "succeeded", "the job succeeded");
-	t.eq([end.value, end.max, end.count], [4, 4, "4 of 4"], "progress reached the end: every feed");
+	t.eq([end.value, end.max, end.count], [6, 6, "6 of 6"], "progress reached the end: every feed");
 	t.eq(end.title, "Sync Now finished", "the bar says it finished");
 	t.ok(end.phase.includes("Customers: no POS connection yet"), "and what each feed did", end.phase);
 	const seen = await page.evaluate(() => window.seen);
@@ -51,7 +51,7 @@ t.main(async (ctx) => {
 	await ctx.show(page, "#/status?account=shop1");
 	t.ok(await page.isVisible("text=sync-now"), "the status page lists the job");
 	const jobs = JSON.parse(ctx.cli("--json", "jobs"));
-	t.eq(jobs.map((j) => [j.account, j.kind, j.state, j.done, j.total]), [["shop1", "sync-now", "succeeded", 4, 4]], "one job in the store");
+	t.eq(jobs.map((j) => [j.account, j.kind, j.state, j.done, j.total]), [["shop1", "sync-now", "succeeded", 6, 6]], "one job in the store");
 	await ctx.show(page, "#/logs?account=shop1&type=info");
 	t.ok(await page.isVisible("text=ann pressed Sync Now"), "who pressed it is logged");
 	await page.click("#job-close");

@@ -4,22 +4,19 @@
  * the sandbox's Epos Now emulator (a real child process: $SANDBOX) when it
  * is set; without it the live test skips.
  */
-#include <poll.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <cmocka.h>
+
+#include "tsandbox.h"
 
 #include "connectors/connector.h"
 #include "connectors/eposnow/eposnow_json.h"
-#include "http/client.h"
 #include "util/json_decimal.h"
 
 extern const struct connector_ops eposnow_connector;
@@ -441,124 +438,20 @@ test_epos__malformed_shapes(void **state)
 
 /* ---- live: the catalog ops against the sandbox --------------------------- */
 
-static struct sandbox {
-	pid_t pid;
-	char base[128];
-	char creds[256];
-	char *auth;
-	struct http_client *hc;
-} sb;
-
 static int
-read_line(int fd, char *buf, size_t len, int timeout_ms)
+setup(void **state)
 {
-	size_t n = 0;
-
-	while (n + 1 < len) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		ssize_t r;
-
-		if (poll(&p, 1, timeout_ms) <= 0)
-			return -1;
-		r = read(fd, buf + n, 1);
-		if (r <= 0)
-			return -1;
-		if (buf[n] == '\n')
-			break;
-		n++;
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
-static int
-sandbox_start(void **state)
-{
-	const char *bin = getenv("SANDBOX");
-	struct sbuf err = SBUF_INIT;
-	const char *base, *key, *secret;
-	char line[8192];
-	json_t *ready, *ep;
-	int fds[2];
+	static const char *const args[] = { "--seed", "3", "--products", "450", NULL };
 
 	(void)state;
-	memset(&sb, 0, sizeof(sb));
-	if (!bin || !*bin)
-		return 0;   /* the live test skips */
-	if (http_client_new(&sb.hc, &err) < 0 || pipe(fds) < 0)
-		return -1;
-	sb.pid = fork();
-	if (sb.pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		execl(bin, bin, "--seed", "3", "--products", "450", (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	if (sb.pid < 0 || read_line(fds[0], line, sizeof(line), 20000) < 0) {
-		fprintf(stderr, "sandbox '%s' printed no ready line\n", bin);
-		close(fds[0]);
-		return -1;
-	}
-	close(fds[0]);
-	ready = json_loads(line, 0, NULL);
-	ep = json_object_get(ready, "eposnow");
-	base = json_string_value(json_object_get(ep, "base_url"));
-	key = json_string_value(json_object_get(ep, "api_key"));
-	secret = json_string_value(json_object_get(ep, "api_secret"));
-	if (!base || !key || !secret) {
-		fprintf(stderr, "no eposnow base_url/api_key/api_secret in the ready line: %s\n", line);
-		json_decref(ready);
-		return -1;
-	}
-	snprintf(sb.base, sizeof(sb.base), "%s", base);
-	/* what epos_open reads: {"key","secret"} */
-	snprintf(sb.creds, sizeof(sb.creds), "{\"key\":\"%s\",\"secret\":\"%s\"}", key, secret);
-	sb.auth = http_basic_auth(key, secret);
-	json_decref(ready);
-	return 0;
+	return sandbox_start(args);
 }
 
 static int
-sandbox_stop(void **state)
+teardown(void **state)
 {
 	(void)state;
-	if (sb.pid > 0) {
-		kill(sb.pid, SIGTERM);
-		waitpid(sb.pid, NULL, 0);
-	}
-	free(sb.auth);
-	http_client_free(sb.hc);
-	return 0;
-}
-
-/* A request of our own to the emulator, to check what the connector read. */
-static long
-epos_raw(const char *method, const char *path, const char *body, json_t **out)
-{
-	struct http_request rq = HTTP_REQUEST_INIT;
-	struct http_response rs;
-	struct sbuf url = SBUF_INIT, err = SBUF_INIT;
-	long status;
-
-	sbuf_addf(&url, "%s%s", sb.base, path);
-	rq.method = method;
-	rq.url = url.buf;
-	rq.authorization = sb.auth;
-	rq.body = body;
-	rq.body_len = body ? strlen(body) : 0;
-	http_response_init(&rs);
-	if (http_do(sb.hc, &rq, &rs, &err) < 0)
-		fail_msg("%s %s: %s", method, path, err.buf);
-	status = rs.status;
-	*out = json_decimal_loads(rs.body.buf, rs.body.len, &err);
-	if (!*out)
-		fail_msg("%s %s: HTTP %ld, not JSON: %.300s", method, path, status, rs.body.buf);
-	http_response_release(&rs);
-	sbuf_release(&url);
-	sbuf_release(&err);
-	return status;
+	return sandbox_stop();
 }
 
 static void
@@ -569,7 +462,7 @@ live_products(struct connector *c, struct remote_error *re)
 	int pages = 0;
 	json_t *raw;
 
-	assert_int_equal(epos_raw("GET", "/Product?page=1", NULL, &raw), 200);
+	assert_int_equal(epos("GET", "/Product?page=1", NULL, &raw), 200);
 	do {
 		struct product *ps = NULL;
 		size_t n = 0;
@@ -623,7 +516,7 @@ live_categories_and_stock(struct connector *c, struct remote_error *re)
 	size_t i;
 
 	assert_int_equal(eposnow_connector.categories_list(c, &cats, &n, re), REMOTE_OK);
-	assert_int_equal(epos_raw("GET", "/Category?page=1", NULL, &raw), 200);
+	assert_int_equal(epos("GET", "/Category?page=1", NULL, &raw), 200);
 	assert_int_equal(n, json_array_size(raw));
 	assert_string_equal(cats[0].name, json_string_value(json_object_get(json_array_get(raw, 0), "Name")));
 	assert_string_equal(cats[0].parent_id, "");
@@ -631,7 +524,7 @@ live_categories_and_stock(struct connector *c, struct remote_error *re)
 	free(cats);
 
 	/* product 1: its records summed over both locations, then location 1 alone */
-	assert_int_equal(epos_raw("GET", "/ProductStock?page=1", NULL, &raw), 200);
+	assert_int_equal(epos("GET", "/ProductStock?page=1", NULL, &raw), 200);
 	json_array_foreach(raw, i, rec) {
 		json_t *b = json_array_get(json_object_get(rec, "ProductStockBatches"), 0);
 
@@ -673,10 +566,10 @@ live_product_get(struct connector *c, struct remote_error *re)
 	assert_string_equal(p.id, "1");
 	assert_int_equal(eposnow_connector.product_get(c, "99999", &p, re), REMOTE_NOT_FOUND);
 	/* zero-rated, with a customer-type price (type 2 is "Trade") */
-	assert_int_equal(epos_raw("POST", "/Product", "{\"Name\":\"Tiered\",\"CostPrice\":1,\"SalePrice\":4.50,"
-				  "\"EatOutPrice\":4.50,\"Sku\":\"TIER-1\",\"SalePriceTaxGroupId\":2,"
-				  "\"CustomerProductPricingDetails\":[{\"CustomerTypeId\":2,\"SalePrice\":4.00}]}",
-				  &made), 200);
+	assert_int_equal(epos("POST", "/Product", "{\"Name\":\"Tiered\",\"CostPrice\":1,\"SalePrice\":4.50,"
+			      "\"EatOutPrice\":4.50,\"Sku\":\"TIER-1\",\"SalePriceTaxGroupId\":2,"
+			      "\"CustomerProductPricingDetails\":[{\"CustomerTypeId\":2,\"SalePrice\":4.00}]}",
+			      &made), 200);
 	snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(json_object_get(made, "Id")));
 	json_decref(made);
 	assert_int_equal(eposnow_connector.product_get(c, id, &p, re), REMOTE_OK);
@@ -687,8 +580,8 @@ live_product_get(struct connector *c, struct remote_error *re)
 	assert_string_equal(p.tiers[0].name, "Trade");
 	assert_int_equal(p.tiers[0].price.units, units("4"));
 	/* a tax group /TaxGroup does not list: refused, naming product and group */
-	assert_int_equal(epos_raw("POST", "/Product", "{\"Name\":\"Odd tax\",\"CostPrice\":1,\"SalePrice\":2,"
-				  "\"EatOutPrice\":2,\"SalePriceTaxGroupId\":77}", &made), 200);
+	assert_int_equal(epos("POST", "/Product", "{\"Name\":\"Odd tax\",\"CostPrice\":1,\"SalePrice\":2,"
+			      "\"EatOutPrice\":2,\"SalePriceTaxGroupId\":77}", &made), 200);
 	snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(json_object_get(made, "Id")));
 	json_decref(made);
 	assert_int_equal(eposnow_connector.product_get(c, id, &p, re), REMOTE_BAD_ANSWER);
@@ -703,10 +596,9 @@ test_epos__live_catalog(void **state)
 	struct connector *c = NULL;
 
 	(void)state;
-	if (sb.pid <= 0)
-		skip();
+	NEED_SANDBOX();
 	remote_error_init(&re);
-	if (eposnow_connector.open(&c, sb.base, sb.creds, &re) != REMOTE_OK)
+	if (eposnow_connector.open(&c, sb.epos, sb.epos_creds, &re) != REMOTE_OK)
 		fail_msg("open: %s", re.message.buf);
 	live_products(c, &re);
 	live_categories_and_stock(c, &re);
@@ -731,5 +623,5 @@ main(void)
 		cmocka_unit_test(test_epos__live_catalog),
 	};
 
-	return cmocka_run_group_tests(tests, sandbox_start, sandbox_stop);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -80,7 +80,7 @@ sandbox_start(const char *const *args)
 	struct sbuf err = SBUF_INIT;
 	char line[8192];
 	const char *s;
-	json_t *ready, *wj, *ro;
+	json_t *ready, *wj, *ro, *ep;
 	int fds[2];
 
 	memset(&sb, 0, sizeof(sb));
@@ -128,12 +128,24 @@ sandbox_start(const char *const *args)
 	snprintf(sb.ro_key, sizeof(sb.ro_key), "%s", s ? s : "");
 	s = json_is_object(ro) ? pick(ro, secret_names) : pick(wj, ro_secret_names);
 	snprintf(sb.ro_secret, sizeof(sb.ro_secret), "%s", s ? s : "");
+	ep = json_object_get(ready, "eposnow");
+	snprintf(sb.epos, sizeof(sb.epos), "%s", jstr(ep, "base_url"));
+	snprintf(sb.epos_key, sizeof(sb.epos_key), "%s", jstr(ep, "api_key"));
+	snprintf(sb.epos_secret, sizeof(sb.epos_secret), "%s", jstr(ep, "api_secret"));
 	json_decref(ready);
 	snprintf(sb.creds, sizeof(sb.creds), "{\"key\":\"%s\",\"secret\":\"%s\"}", sb.key, sb.secret);
+	/* what the Epos Now connector's open reads: {"key","secret"} */
+	snprintf(sb.epos_creds, sizeof(sb.epos_creds), "{\"key\":\"%s\",\"secret\":\"%s\"}", sb.epos_key,
+		 sb.epos_secret);
 	if (!sb.woo[0] || !sb.control[0] || !sb.key[0] || !sb.secret[0]) {
 		fprintf(stderr, "cannot find the WooCommerce url/key/secret or control in the ready line: %s\n", line);
 		return -1;
 	}
+	if (!sb.epos[0] || !sb.epos_key[0] || !sb.epos_secret[0]) {
+		fprintf(stderr, "no eposnow base_url/api_key/api_secret in the ready line: %s\n", line);
+		return -1;
+	}
+	sb.epos_auth = http_basic_auth(sb.epos_key, sb.epos_secret);
 	return 0;
 }
 
@@ -144,14 +156,16 @@ sandbox_stop(void)
 		kill(sb.pid, SIGTERM);
 		waitpid(sb.pid, NULL, 0);
 	}
+	free(sb.epos_auth);
 	http_client_free(sb.hc);
 	return 0;
 }
 
 /* --- direct requests, to check what the connector did -------------------- */
 
-long
-http(const char *method, const char *url, const char *body, json_t **out)
+/* authorization: the header value, or NULL for none */
+static long
+request(const char *method, const char *url, const char *authorization, const char *body, json_t **out)
 {
 	struct http_request rq = HTTP_REQUEST_INIT;
 	struct http_response rs;
@@ -160,6 +174,7 @@ http(const char *method, const char *url, const char *body, json_t **out)
 
 	rq.method = method;
 	rq.url = url;
+	rq.authorization = authorization;
 	rq.body = body;
 	rq.body_len = body ? strlen(body) : 0;
 	http_response_init(&rs);
@@ -177,6 +192,12 @@ http(const char *method, const char *url, const char *body, json_t **out)
 }
 
 long
+http(const char *method, const char *url, const char *body, json_t **out)
+{
+	return request(method, url, NULL, body, out);
+}
+
+long
 woo(const char *method, const char *path, const char *body, json_t **out)
 {
 	struct sbuf url = SBUF_INIT, err = SBUF_INIT;
@@ -190,6 +211,18 @@ woo(const char *method, const char *path, const char *body, json_t **out)
 	free(signed_url);
 	sbuf_release(&url);
 	sbuf_release(&err);
+	return status;
+}
+
+long
+epos(const char *method, const char *path, const char *body, json_t **out)
+{
+	struct sbuf url = SBUF_INIT;
+	long status;
+
+	sbuf_addf(&url, "%s%s", sb.epos, path);
+	status = request(method, url.buf, sb.epos_auth, body, out);
+	sbuf_release(&url);
 	return status;
 }
 

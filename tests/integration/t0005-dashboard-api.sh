@@ -69,7 +69,7 @@ expect_eq "${r%% *}" "200" "merchant's health monitor defaults to its account"
 expect_eq "$(echo "${r#* }" | field 'v["account"]')" "shop1" "health of shop1"
 # the daemon's first cycle may have run already: it cannot reach the POS
 expect_eq "$(echo "${r#* }" | field '",".join(f["feed"]+"="+f["state"].replace("never run","error") for f in v["feeds"])')" \
-	"customers=error,customer_types=error,orders=not configured,products=off" "each feed's state"
+	"customers=error,customer_types=error,orders=not configured,products=off,inventory=off,stock_check=off" "each feed's state"
 expect_eq "$(echo "${r#* }" | field 'v["queues"]["customers"]["pending"]+v["queues"]["customers"]["running"]+v["queues"]["customers"]["failed"]+v["queues"]["customers"]["retry"]+v["queues"]["customers"]["skipped"]+v["queues"]["customers"]["succeeded"]')" "1" "counts per queue and status"
 r=$(call "$S" GET /health)
 expect_eq "${r%% *}" "400" "support names the account"
@@ -111,7 +111,7 @@ for _ in $(seq 1 100); do
 	[ "$(echo "${r#* }" | field 'v["job"]["state"]')" != "running" ] && break
 	sleep 0.1
 done
-expect_eq "$(echo "${r#* }" | field 'v["job"]["state"], v["job"]["done"], v["job"]["total"]')" "('succeeded', 4, 4)" "job reached the end"
+expect_eq "$(echo "${r#* }" | field 'v["job"]["state"], v["job"]["done"], v["job"]["total"]')" "('succeeded', 6, 6)" "job reached the end"
 expect_contains "$(echo "${r#* }" | field 'v["job"]["message"]')" "no POS connection yet" "job says what it did"
 r=$(call "$A" GET /jobs/$J2)
 expect_eq "${r%% *}" "404" "merchant cannot see another account's job"
