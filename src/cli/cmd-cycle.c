@@ -28,7 +28,8 @@ run_cycle(struct cli *cli, int argc, char **argv)
 		for (int f = 0; cycle_feeds[f]; f++)
 			known |= strcmp(feed, cycle_feeds[f]) == 0;
 		if (!known)
-			return cli_usage_error(&cmd_cycle, "unknown feed '%s' (customers, customer_types, orders)", feed);
+			return cli_usage_error(&cmd_cycle, "unknown feed '%s' (customers, customer_types, orders, products, "
+					       "inventory, stock_check)", feed);
 	}
 	if ((rc = cli_account(cli, account, &a)))
 		return rc;
@@ -56,7 +57,9 @@ run_cycle(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_cycle = {
 	"cycle", run_cycle, NEEDS_STORE, "ask the remotes what changed now, and queue it",
-	"usage: tillsync cycle --account NAME [--feed customers|customer_types|orders]\n"
+	"usage: tillsync cycle --account NAME [--feed FEED]\n"
+	"\n"
+	"Feeds: customers, customer_types, orders, products, inventory, stock_check.\n"
 	"\n"
 	"Runs the cycles the daemon runs every cycle_interval, once, now. Each change\n"
 	"seen is recorded in the inbound log ('tillsync inbound list') and queued.\n"

@@ -205,6 +205,7 @@ catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t 
 	struct shop_product *found = NULL;
 	size_t k = 0, nfound = 0;
 	enum remote_status rs = REMOTE_OK;
+	int in_tx;
 
 	if (!skus)
 		return remote_fail(&b->re, REMOTE_TEMPORARY, "out of memory matching products by SKU");
@@ -227,6 +228,7 @@ catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t 
 		remote_error_reset(&b->re);
 		rs = b->shop->ops->products_by_sku(b->shop, skus, k, &found, &nfound, &b->re);
 	}
+	in_tx = rs == REMOTE_OK && nfound && store_tx_begin(b->st, &b->err) == 0;
 	for (size_t i = 0; rs == REMOTE_OK && i < n; i++) {
 		const struct shop_product *hit = NULL;
 		int holders = 0;
@@ -245,6 +247,12 @@ catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t 
 		} else if (hit) {
 			link_match(b, set[i], hit);
 		}
+	}
+	if (in_tx && store_tx_commit(b->st, &b->err) < 0) {
+		/* the links are lost: those items must not create; they try again */
+		for (size_t i = 0; i < n; i++)
+			if (set[i]->matched_now && !set[i]->ended)
+				catalog_end_store_error(set[i], &b->err);
 	}
 	free(found);
 	free(skus);

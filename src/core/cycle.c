@@ -488,11 +488,11 @@ record_health(struct store *st, const struct account *acc, const char *feed, int
 	sbuf_release(&err);
 }
 
-int
-cycle_run(struct engine *e, struct store *st, const struct account *acc, const char *feed,
-	  struct cycle_result *out, struct sbuf *err)
+static int
+run_feed(struct engine *e, struct store *st, const struct account *acc, const char *feed, int full,
+	 struct cycle_result *out, struct sbuf *err)
 {
-	struct cycle c = { e, st, *acc, out, err, RETRY_POLICY_DEFAULT, 0 };
+	struct cycle c = { e, st, *acc, out, err, RETRY_POLICY_DEFAULT, full };
 	const char *role = strcmp(feed, "orders") == 0 ? "shop" : "pos";
 	struct connector *conn = NULL;
 	struct remote_error re;
@@ -539,4 +539,18 @@ cycle_run(struct engine *e, struct store *st, const struct account *acc, const c
 	conn->ops->close(conn);
 	record_health(st, acc, feed, rc, out, err);
 	return rc;
+}
+
+int
+cycle_run(struct engine *e, struct store *st, const struct account *acc, const char *feed,
+	  struct cycle_result *out, struct sbuf *err)
+{
+	return run_feed(e, st, acc, feed, 0, out, err);
+}
+
+int
+cycle_run_full(struct engine *e, struct store *st, const struct account *acc, const char *feed,
+	       struct cycle_result *out, struct sbuf *err)
+{
+	return run_feed(e, st, acc, feed, 1, out, err);
 }

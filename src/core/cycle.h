@@ -26,5 +26,9 @@ struct cycle_result {
 
 int cycle_run(struct engine *e, struct store *st, const struct account *acc, const char *feed,
 	      struct cycle_result *out, struct sbuf *err);
+/* The same, queueing every record whether it changed or not (Sync Now of
+ * products or inventory: the shop is brought in line with the master). */
+int cycle_run_full(struct engine *e, struct store *st, const struct account *acc, const char *feed,
+		   struct cycle_result *out, struct sbuf *err);
 
 #endif

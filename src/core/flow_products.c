@@ -299,12 +299,35 @@ recover_lost_creates(struct catalog_batch *b, struct catalog_item **chunk, size_
 	remote_error_release(&lost);
 }
 
+/*
+ * Loop detection: products sent again and again while the shop never takes
+ * the batch (it errors or times out every time) mean something is wrong on
+ * the shop's side; a Notification says so instead of silent retries.
+ */
+#define LOOP_ATTEMPTS 3
+
+static void
+note_loop(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
+{
+	size_t looping = 0;
+
+	for (size_t i = 0; i < n; i++)
+		looping += chunk[i]->f.it->attempts >= LOOP_ATTEMPTS;
+	if (looping)
+		flow_log(&chunk[0]->f, LOG_NOTIFICATION,
+			 "Loop detected: %zu %s sent %d times or more without %s taking them (last answer: %s). "
+			 "Check the shop's error log and hosting limits; tillsync keeps retrying with longer waits",
+			 looping, b->stock_only ? "stock levels" : "products", LOOP_ATTEMPTS, b->names.shop,
+			 b->re.message.buf);
+}
+
 static void
 send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 {
 	struct product_write *w = calloc(n, sizeof(*w));
 	struct write_outcome *o = calloc(n, sizeof(*o));
 	enum remote_status rs;
+	int in_tx;
 
 	if (!w || !o) {
 		for (size_t i = 0; i < n; i++)
@@ -319,6 +342,7 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 	remote_error_reset(&b->re);
 	rs = b->shop->ops->products_write(b->shop, w, n, o, &b->re);
 	if (rs != REMOTE_OK) {
+		note_loop(b, chunk, n);
 		if ((rs == REMOTE_TEMPORARY || rs == REMOTE_BAD_ANSWER) && b->re.may_have_landed) {
 			recover_lost_creates(b, chunk, n);
 		} else {
@@ -327,6 +351,8 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 		}
 		goto out;
 	}
+	/* one store transaction for the chunk's links, not two per item */
+	in_tx = store_tx_begin(b->st, &b->err) == 0;
 	for (size_t i = 0; i < n; i++) {
 		struct catalog_item *ci = chunk[i];
 
@@ -344,6 +370,12 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 			catalog_end_with_reason(ci, ITEM_FAILED, COMMENT_PRODUCT_REFUSED, o[i].message);
 			sbuf_addf(&ci->f.res->detail, "%s answered %s: %s", b->names.shop, o[i].code, o[i].message);
 		}
+	}
+	if (in_tx && store_tx_commit(b->st, &b->err) < 0) {
+		/* the shop has them but the links are lost: the next try finds them by SKU */
+		for (size_t i = 0; i < n; i++)
+			if (chunk[i]->f.res->status == ITEM_SUCCEEDED)
+				catalog_end_store_error(chunk[i], &b->err);
 	}
 out:
 	free(w);

@@ -68,6 +68,16 @@ drain
 expect_eq "$(ctl GET /counters | jq_py 'sum(v["requests"] for k, v in j["woocommerce"]["endpoints"].items() if "/products" in k)')" \
 	"0" "an unchanged catalog costs the shop no product request"
 
+# Sync Now of the whole catalog: every product queued again, the shop already has them: no write
+ctl POST /reset-counters >/dev/null
+out=$($T sync-now --account cat --feed products)
+expect_contains "$out" "6 products read, 5 queued; 1 failed, 0 waiting to retry" "sync-now products: what it did (the one without SKU fails again)"
+expect_eq "$(ctl GET /counters | jq_py 'j["woocommerce"]["endpoints"].get("POST /products/batch", {}).get("requests", 0)')" \
+	"0" "products the shop already holds cost no write"
+expect_eq "$($T --json jobs --account cat | jq_py '[(x["kind"], x["state"], x["phase"], x["done"], x["total"]) for x in j][0]')" \
+	'["sync-products", "succeeded", "Updating product", 5, 5]' "the job's progress reached the end"
+expect_fail 2 "sync-now needs a known feed" $T sync-now --account cat --feed everything
+
 # a partial batch failure: the shop product behind OAK-1 was deleted in WooCommerce
 WOO_TABLE=$(woo_by_sku OAK-1 | jq_py 'j[0]["id"]')
 woo_api DELETE "/products/$WOO_TABLE?force=true" >/dev/null
@@ -96,6 +106,19 @@ drain
 expect_eq "$(woo_by_sku BAG-1 | jq_py 'len(j)')" "1" "after the retry: exactly one BAG-1"
 expect_eq "$(product_item "$BAG")" $'succeeded\tSuccessfully Updated' "and the item succeeded"
 expect_contains "$($T --json queue show "$(item_of cat products "product:$BAG" | cut -f1)")" "HTTP 500" "the 500 is in the item's history"
+
+# loop detection: the shop fails the same batch again and again -> a Notification says so
+ROPE=$(new_product "Rope" ROPE-1 9 true 1 "$CAT" true)
+ctl POST /faults '{"target":"woocommerce","fail_next":{"count":3,"route":"POST /products/batch","status":500}}' >/dev/null
+for i in $(seq 20); do   # three failures, each followed by a longer wait (retry_base 1s)
+	drain
+	$T --json logs --account cat --type notification | grep -q "Loop detected" && break
+	sleep 0.5
+done
+expect_contains "$($T --json logs --account cat --type notification)" "Loop detected: 1 products sent 3 times or more without WooCommerce taking them" \
+	"a batch the shop never takes raises a loop notification"
+for i in $(seq 20); do drain; [ "$(product_item "$ROPE" | cut -f1)" = succeeded ] && break; sleep 0.5; done
+expect_eq "$(product_item "$ROPE")" $'succeeded\tSuccessfully Updated' "and once the shop takes it, it is done"
 
 # missing_category=skip: a product in a category the shop does not have waits
 $T account set cat missing_category=skip >/dev/null

@@ -65,5 +65,10 @@ expect_eq "$(woo_stock MUG-1)" "[[true, 50]]" "auto_correct off: left as it is"
 expect_contains "$($T --json logs --account inv --service change_detection)" "auto-correction is off" "and logged"
 expect_contains "$($T health --account inv)" "auto-correction off" "tillsync health shows the switch"
 
+# Push Inventory (the seed's button): every linked product's stock is sent again
+out=$($T sync-now --account inv --feed inventory)
+expect_contains "$out" "2 queued; 0 failed" "sync-now inventory queues every linked product"
+expect_eq "$(woo_stock MUG-1)" "[[true, 18]]" "and the shop shows the master's stock again"
+
 sandbox_stop
 finish

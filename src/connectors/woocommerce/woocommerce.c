@@ -362,8 +362,8 @@ explain(struct wc *w, struct remote_error *re, enum remote_status st, int write_
 		plain = strcmp(w->code, "rest_no_route") == 0
 			? "the site answers but has no WooCommerce REST API (wc/v3): check that WooCommerce is "
 			  "active and that no plugin disables the REST API"
-			: "no WordPress REST API at this address: check the site URL, and that permalinks are not "
-			  "set to 'Plain' (Settings > Permalinks)";
+			: "no WordPress REST API at this address: check the site URL, that permalinks are not "
+			  "set to 'Plain' (Settings > Permalinks), and that no plugin disables the REST API";
 	} else if (re->http_status == 401 || re->http_status == 403) {
 		st = REMOTE_AUTH;
 		if (write_step && strcmp(w->code, auth_err) == 0)
