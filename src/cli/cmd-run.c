@@ -1,8 +1,11 @@
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <openssl/crypto.h>
 
 #include "cli/cli.h"
 #include "connectors/connector.h"
@@ -54,6 +57,29 @@ run_until_idle(struct cli *cli, const struct worker_pool_config *cfg, struct sch
 	return idle < 0 ? -1 : 0;
 }
 
+/* A PEM file into memory (certificates and keys are small: 64 KB at most). */
+static int
+read_pem(const char *path, char **out, struct sbuf *err)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	*out = NULL;
+	if (!f)
+		return error_set(err, "cannot read %s: %s", path, strerror(errno));
+	*out = calloc(1, 65536 + 1);
+	n = *out ? fread(*out, 1, 65536 + 1, f) : 0;
+	fclose(f);
+	if (!*out)
+		return error_set(err, "out of memory");
+	if (n == 0 || n > 65536 || !strstr(*out, "-----BEGIN ")) {
+		free(*out);
+		*out = NULL;
+		return error_set(err, "%s is not a PEM certificate or key (or is larger than 64 KB)", path);
+	}
+	return 0;
+}
+
 static int
 run_daemon(struct cli *cli, int argc, char **argv)
 {
@@ -63,13 +89,15 @@ run_daemon(struct cli *cli, int argc, char **argv)
 	struct scheduler *sched = NULL;
 	struct engine *engine = NULL;
 	struct server *server = NULL;
-	struct server_config scfg = { "127.0.0.1:8470", NULL, connector_find, 8 };
+	struct server_config scfg = { "127.0.0.1:8470", NULL, connector_find, 8, NULL, NULL };
 	struct worker_stats ws;
 	char url[96];
 	struct sigaction sa;
 	int64_t v;
 	int until_idle = 0;
 	int rc = 0;
+	const char *tls_cert = NULL, *tls_key = NULL;
+	char *cert_pem = NULL, *key_pem = NULL;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
@@ -84,6 +112,10 @@ run_daemon(struct cli *cli, int argc, char **argv)
 			until_idle = 1;
 		} else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
 			scfg.listen = argv[++i];
+		} else if (strcmp(argv[i], "--tls-cert") == 0 && i + 1 < argc) {
+			tls_cert = argv[++i];
+		} else if (strcmp(argv[i], "--tls-key") == 0 && i + 1 < argc) {
+			tls_key = argv[++i];
 		} else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
 			if (parse_int64(argv[++i], 1, 1000, &v) < 0)
 				return cli_usage_error(&cmd_run, "--batch must be 1 to 1000");
@@ -92,6 +124,15 @@ run_daemon(struct cli *cli, int argc, char **argv)
 			return cli_usage_error(&cmd_run, "unexpected argument '%s'", argv[i]);
 		}
 	}
+
+	if (!tls_cert != !tls_key)
+		return cli_usage_error(&cmd_run, "--tls-cert and --tls-key go together");
+	if (tls_cert && (read_pem(tls_cert, &cert_pem, &err) < 0 || read_pem(tls_key, &key_pem, &err) < 0)) {
+		rc = cli_error("%s", err.buf);
+		goto out;
+	}
+	scfg.tls_cert_pem = cert_pem;
+	scfg.tls_key_pem = key_pem;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -146,6 +187,10 @@ out:
 	server_stop(server);
 	scheduler_free(sched);
 	engine_free(engine);
+	if (key_pem)
+		OPENSSL_cleanse(key_pem, strlen(key_pem));
+	free(key_pem);
+	free(cert_pem);
 	sbuf_release(&err);
 	return rc;
 }
@@ -153,13 +198,17 @@ out:
 const struct cmd cmd_run = {
 	"run", run_daemon, NEEDS_STORE, "run the daemon: scheduler and workers, until stopped",
 	"usage: tillsync run [--threads N] [--batch N] [--lease SECONDS] [--listen ADDR:PORT]\n"
+	"                    [--tls-cert CERT.pem --tls-key KEY.pem]\n"
 	"       tillsync run --until-idle [--threads N] [--batch N] [--lease SECONDS]\n"
 	"\n"
-	"Every account's feeds (customers, customer types, orders) are asked what\n"
+	"Every account's feeds (customers, customer types, orders, products,\n"
+	"inventory, stock_check) are asked what\n"
 	"changed every cycle_interval, and the changes are worked through by the\n"
 	"workers. The listener (default 127.0.0.1:8470; port 0 picks a free one)\n"
 	"takes webhook deliveries at /hooks/ACCOUNT/shop: each is stored before it\n"
-	"is answered.\n"
+	"is answered. With --tls-cert and --tls-key (PEM files) it speaks HTTPS and\n"
+	"session cookies are marked Secure; otherwise keep it on loopback or behind a\n"
+	"TLS proxy.\n"
 	"Runs in the foreground until SIGTERM or SIGINT. Workers finish the item in\n"
 	"hand, give back the items they had claimed but not started, and exit.\n"
 	"A worker that dies without that (kill -9, power loss) loses nothing: its\n"

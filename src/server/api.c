@@ -576,7 +576,8 @@ get_status(struct call *c)
 	reply(c, 200, o);
 }
 
-/* POST /accounts/{name}/sync-now {"feed": "customers"|"customer_types"|"orders"} */
+/* POST /accounts/{name}/sync-now {"feed": FEED}: one feed's cycle, now, answered
+ * when it is done (the dashboard's Sync Now of every feed is POST /jobs). */
 static void
 post_sync_now(struct call *c, const char *name)
 {
@@ -591,7 +592,7 @@ post_sync_now(struct call *c, const char *name)
 	for (int f = 0; feed && cycle_feeds[f]; f++)
 		known |= strcmp(cycle_feeds[f], feed) == 0;
 	if (!known) {
-		fail(c, 400, "feed must be customers, customer_types or orders");
+		fail(c, 400, "feed must be customers, customer_types, orders, products, inventory or stock_check");
 		return;
 	}
 	if (engine_new(&e, c->find, &c->err) < 0 || cycle_run(e, c->st, &a, feed, &r, &c->err) < 0) {

@@ -17,6 +17,7 @@
 
 struct server {
 	struct MHD_Daemon *mhd;
+	int tls;
 	struct intake *intake;
 	connector_find_fn find;
 	pthread_mutex_t lock;
@@ -142,7 +143,8 @@ cookie_of(void *ctx, const char *name)
 static enum MHD_Result
 route_api(struct server *s, struct MHD_Connection *c, const char *method, const char *path, struct request *rq)
 {
-	struct api_request ar = { method, path, rq->body.buf, rq->body.len, query_of, header_of, cookie_of, c, 0 };
+	struct api_request ar = { method, path, rq->body.buf, rq->body.len, query_of, header_of, cookie_of, c,
+				  s->tls };
 	struct api_response out;
 	struct MHD_Response *r;
 	enum MHD_Result rc;
@@ -317,18 +319,38 @@ server_start(struct server **out, const struct server_config *cfg, char *url, si
 	/* a thread per connection: a delivery waits for its group commit without
 	 * holding up other connections, so every waiting delivery joins the next
 	 * commit (bench/webhooks); the connection limit bounds the threads */
-	s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
-				  0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
-				  MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 256u,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
-				  on_done, s, MHD_OPTION_END);
-	if (!s->mhd) {
+	s->tls = cfg->tls_cert_pem && cfg->tls_key_pem;
+	if (s->tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 		server_stop(s);
+		return error_set(err, "this libmicrohttpd has no TLS support; put a TLS proxy in front instead");
+	}
+	{
+		/* TLS options only when asked for: MHD refuses them on a plain daemon */
+		struct MHD_OptionItem tls[] = {
+			{ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert_pem },
+			{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key_pem },
+			{ MHD_OPTION_END, 0, NULL },
+		};
+
+		s->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+						  MHD_USE_ERROR_LOG | (s->tls ? MHD_USE_TLS : 0),
+					  0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
+					  MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 256u,
+					  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+					  on_done, s, MHD_OPTION_ARRAY, s->tls ? tls : tls + 2, MHD_OPTION_END);
+	}
+	if (!s->mhd) {
+		int tls = s->tls;
+
+		server_stop(s);
+		if (tls)
+			return error_set(err, "cannot listen on %s with TLS (address in use, or the certificate and "
+					 "key do not load or do not match)", cfg->listen);
 		return error_set(err, "cannot listen on %s (in use, or not an address of this machine)", cfg->listen);
 	}
 	info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
-	snprintf(url, url_len, "http://%s:%u", host, info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port));
+	snprintf(url, url_len, "%s://%s:%u", s->tls ? "https" : "http", host, info ? (unsigned)info->port : (unsigned)ntohs(sa.sin_port));
 	*out = s;
 	return 0;
 }

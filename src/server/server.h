@@ -21,11 +21,13 @@ struct server_config {
 	const char *db_path;
 	connector_find_fn find;
 	int threads;               /* store connections shared by request threads */
+	const char *tls_cert_pem;  /* both set: HTTPS (PEM text, not file names) */
+	const char *tls_key_pem;
 };
 
 struct server;
 
-/* url receives "http://ADDR:PORT" as bound. */
+/* url receives "http://ADDR:PORT" (or https) as bound. */
 int server_start(struct server **out, const struct server_config *cfg, char *url, size_t url_len,
 		 struct sbuf *err);
 void server_stop(struct server *s);

@@ -27,6 +27,6 @@ void store_be_set_state(struct store *st, void *state);
 extern const struct store_backend store_sqlite_backend;
 
 /* Shared by backends: the latest schema version this binary knows. */
-#define STORE_SCHEMA_LATEST 4
+#define STORE_SCHEMA_LATEST 5
 
 #endif

@@ -221,6 +221,12 @@ static const char *const migrations[STORE_SCHEMA_LATEST + 1] = {
 	"  name TEXT NOT NULL,"
 	"  created_at INTEGER NOT NULL,"
 	"  revoked_at INTEGER NOT NULL DEFAULT 0);",
+
+	[5] =
+	/* the dashboard's hourly chart reads the attempts of the last day */
+	"CREATE INDEX queue_attempts_finished ON queue_attempts(finished_at);"
+	/* the stock reconciliation asks whether a push for a product is on its way */
+	"CREATE INDEX queue_items_subject ON queue_items(account_id, subject_type, subject_id);",
 };
 
 /* ---- statements --------------------------------------------------------- */

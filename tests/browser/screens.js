@@ -116,7 +116,8 @@ t.main(async (ctx) => {
 	await ctx.show(page, "#/queue/customers?account=shop1&status=failed");
 	const failed = await page.$$eval("table.items tbody tr[data-id]", (r) => r.length);
 	await page.click(".bulk button");
-	await page.waitForSelector(".notice.ok:not([hidden])");
+	/* the Cancel's notice may still be up: wait for this action's own */
+	await t.until(async () => (await page.textContent("#notice")).includes("will be tried again"), "the bulk retry's notice");
 	t.ok((await page.textContent("#notice")).includes(failed + " item" + (failed === 1 ? "" : "s") + " will be tried again"),
 		"Retry all failed with the same Comment", await page.textContent("#notice"));
 
