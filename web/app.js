@@ -13,6 +13,7 @@
  *	#/item/42?account=A        one item: Comment, attempt history, Retry, Cancel, link the customer
  *	#/logs?account=A&type=notification
  *	#/inbound?account=A        Inbound log: did a change reach us at all?
+ *	#/duplicates?account=A     products sharing a SKU, and merging them
  *	#/settings?account=A
  *
  * Every value from the server is put on the page as text (textContent),
@@ -356,6 +357,7 @@
 		item: { title: "Queue item", draw: drawItem },
 		logs: { title: "Logs", draw: drawLogs },
 		inbound: { title: "Inbound log", draw: drawInbound },
+		duplicates: { title: "Duplicates", draw: drawDuplicates },
 		settings: { title: "Settings", draw: drawSettings },
 	};
 
@@ -371,6 +373,7 @@
 				(cur.screen === "queue" && cur.arg === q.name) || (cur.screen === "item" && cur.queue === q.name)));
 		menu.append(item("logs", null, "Logs", cur.screen === "logs"));
 		menu.append(item("inbound", null, "Inbound log", cur.screen === "inbound"));
+		menu.append(item("duplicates", null, "Duplicates", cur.screen === "duplicates"));
 		menu.append(item("settings", null, "Settings", cur.screen === "settings"));
 		/* on a phone the menu is one strip: keep the current screen in view */
 		const here = menu.querySelector("[aria-current]");
@@ -869,6 +872,49 @@
 				["What changed", (e) => e.summary],
 				["Queue item", (e) => e.item_id ? link("item/" + e.item_id, null, "#" + e.item_id) : ""],
 			], ev, { cls: "inbound", empty: "Nothing arrived yet." })];
+	}
+
+	/* ---- duplicates --------------------------------------------------------- */
+
+	/* Keeping one product of a group: the POS product linked to the shop
+	 * product kept; the group's linked member says the other side's id. */
+	function keepButton(g, p) {
+		const linked = g.products.find((x) => x.linked_to);
+		const posId = g.side === "pos" ? p.id : (linked ? linked.linked_to : "");
+		const shopId = g.side === "pos" ? (linked ? linked.linked_to : "") : p.id;
+		if (!posId || !shopId)
+			return h("span", { class: "muted" }, "Sync one of them first");
+		return h("button", { type: "button", class: "keep", "data-id": p.id, onclick: async (e) => {
+			e.target.disabled = true;
+			try {
+				const r = await api("POST", "/duplicates/merge", { account: state.account, pos: posId, shop: shopId });
+				notice(r.done.trim().split("\n").join("; "), "ok");
+			} catch (err) {
+				notice(err.message);
+			}
+			e.target.disabled = false;
+		} }, "Keep this one");
+	}
+
+	async function drawDuplicates() {
+		const r = await api("GET", "/duplicates" + qs({ account: state.account }));
+		const out = [h("h1", null, "Duplicates"),
+			h("p", { class: "muted" }, "Products that share a SKU on one side (compared without case or blanks), read from both " +
+				"catalogs just now: " + r.pos_products + " in " + state.names.pos + ", " + r.shop_products + " in " +
+				state.names.shop + ". Keeping one links it across and sets the shop's other copies to draft; " +
+				"archive the other copies in " + state.names.pos + " yourself.")];
+		if (!r.groups.length)
+			out.push(h("p", { class: "empty" }, "No SKU is used twice."));
+		for (const g of r.groups)
+			out.push(section((g.side === "pos" ? state.names.pos : state.names.shop) + ": SKU " + g.sku,
+				table([
+					["Id", (p) => p.id],
+					["Name", (p) => p.name],
+					["SKU as written", (p) => p.sku],
+					["Linked to", (p) => p.linked_to || "not linked"],
+					["", (p) => keepButton(g, p)],
+				], g.products, { cls: "duplicates" })));
+		return out;
 	}
 
 	/* ---- settings ---------------------------------------------------------- */

@@ -27,7 +27,7 @@ struct cmd {
 
 extern const struct cmd cmd_init, cmd_account, cmd_connection, cmd_queue, cmd_jobs, cmd_logs,
 	cmd_status, cmd_run, cmd_cycle, cmd_link, cmd_unlink, cmd_links, cmd_inbound, cmd_user, cmd_token,
-	cmd_health, cmd_sync_now;
+	cmd_health, cmd_sync_now, cmd_duplicates;
 
 /* One-line error on stderr, "tillsync: <msg>"; returns the exit code 1 (or 2 for usage). */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

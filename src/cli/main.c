@@ -14,7 +14,7 @@
 
 static const struct cmd *const cmd_table[] = {
 	&cmd_init, &cmd_account, &cmd_connection, &cmd_link, &cmd_unlink, &cmd_links, &cmd_queue, &cmd_inbound,
-	&cmd_cycle, &cmd_sync_now, &cmd_health, &cmd_jobs, &cmd_logs, &cmd_status, &cmd_run, &cmd_user, &cmd_token,
+	&cmd_cycle, &cmd_sync_now, &cmd_duplicates, &cmd_health, &cmd_jobs, &cmd_logs, &cmd_status, &cmd_run, &cmd_user, &cmd_token,
 };
 #define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
 

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "core/catalog.h"
+#include "core/duplicates.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -193,6 +194,16 @@ link_match(struct catalog_batch *b, struct catalog_item *ci, const struct shop_p
 }
 
 static int
+same_sku(const char *a, const char *b)
+{
+	char ka[128], kb[128];
+
+	sku_key(a, ka, sizeof(ka));
+	sku_key(b, kb, sizeof(kb));
+	return strcmp(ka, kb) == 0;
+}
+
+static int
 wants_match(const struct catalog_item *ci)
 {
 	return !ci->ended && ci->write && !ci->linked && (ci->w.fields & PW_CATALOG);
@@ -215,14 +226,14 @@ catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t 
 		if (!wants_match(set[i]))
 			continue;
 		for (size_t j = 0; j < i && !twice; j++)
-			twice = wants_match(set[j]) && strcasecmp(set[j]->p.sku, set[i]->p.sku) == 0;
+			twice = wants_match(set[j]) && same_sku(set[j]->p.sku, set[i]->p.sku);
 		if (twice) {
 			catalog_end(set[i], ITEM_FAILED, COMMENT_POS_DUPLICATE_SKU);
 			sbuf_addf(&set[i]->f.res->detail, "SKU %s is on another %s product in the same batch",
 				  set[i]->p.sku, b->names.pos);
 			continue;
 		}
-		skus[k++] = set[i]->p.sku;
+		skus[k++] = set[i]->w.sku;   /* trimmed, as the shop keeps it */
 	}
 	if (k) {
 		remote_error_reset(&b->re);
@@ -236,7 +247,7 @@ catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t 
 		if (!wants_match(set[i]))
 			continue;
 		for (size_t j = 0; j < nfound; j++)
-			if (strcasecmp(found[j].sku, set[i]->p.sku) == 0 && strcmp(found[j].status, "trash") != 0) {
+			if (same_sku(found[j].sku, set[i]->p.sku) && strcmp(found[j].status, "trash") != 0) {
 				hit = &found[j];
 				holders++;
 			}

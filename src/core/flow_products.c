@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "core/catalog.h"
+#include "core/duplicates.h"
 #include "core/product_codec.h"
 #include "core/settings.h"
 #include "util/log.h"
@@ -201,6 +202,7 @@ build_write(struct catalog_batch *b, struct catalog_item *ci)
 
 	w->fields = PW_CATALOG | PW_STATUS;
 	snprintf(w->sku, sizeof(w->sku), "%s", ci->p.sku);
+	sku_trim(w->sku);   /* the shops trim SKUs when they save them; so do we, before matching */
 	snprintf(w->name, sizeof(w->name), "%s", ci->p.name);
 	snprintf(w->description, sizeof(w->description), "%s", ci->p.description);
 	if (price_on_basis(ci->p.price, ci->p.price_includes_tax, ci->p.tax_percent, b->shop_includes_tax,

@@ -47,6 +47,8 @@ int api_account(struct call *c, const char *name, int required, struct account *
 
 /* 1 when one of the route files took the request (the answer is set), 0 when none did. */
 int api_more_route(struct call *c, char seg[4][128], size_t n);
+/* api_duplicates.c: the same, for /duplicates */
+int api_duplicates_route(struct call *c, char seg[4][128], size_t n);
 
 /* api_stats.c */
 /* Which side a feed reads: the customers' feeds ask the POS, orders the shop. */

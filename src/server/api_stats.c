@@ -280,6 +280,6 @@ api_more_route(struct call *c, char seg[4][128], size_t n)
 	else if (n == 2 && strcmp(seg[0], "jobs") == 0 && get)
 		api_get_job(c, seg[1]);
 	else
-		return 0;
+		return api_duplicates_route(c, seg, n);
 	return 1;
 }
