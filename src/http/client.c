@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "http/host_limit.h"
 #include "util/parse.h"
 #include "util/timeutil.h"
 
@@ -179,7 +180,19 @@ http_do(struct http_client *c, const struct http_request *rq, struct http_respon
 	}
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 
-	cc = curl_easy_perform(h);
+	{
+		/* requests to one host are bounded across threads, the bound found by probing */
+		struct host_slot slot;
+		char key[160];
+		long status = 0;
+
+		host_limit_key(rq->url, key, sizeof(key));
+		host_limit_acquire(key, &slot);
+		cc = curl_easy_perform(h);
+		if (cc == CURLE_OK)
+			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		host_limit_release(&slot, status);
+	}
 	curl_slist_free_all(headers);
 	if (auth.len)
 		memset(auth.buf, 0, auth.len);
