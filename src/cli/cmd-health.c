@@ -37,16 +37,7 @@ account_json(struct cli *cli, const struct account *a, const struct feed_health 
 	for (int f = 0; cycle_feeds[f]; f++) {
 		const struct feed_health *row = row_of(h, n, cycle_feeds[f]);
 		int off = cycle_feed_off(cli->st, a->id, cycle_feeds[f], NULL) == 1;
-		json_t *o = json_pack("{s:s, s:s}", "feed", cycle_feeds[f], "state",
-				      off ? "off" : state_of(row));
-
-		json_object_set_new(o, "last_run_at", render_time(row ? row->last_run_at : 0));
-		json_object_set_new(o, "last_success_at", render_time(row ? row->last_success_at : 0));
-		json_object_set_new(o, "synced_count", json_integer(row ? row->synced_count : 0));
-		json_object_set_new(o, "errors_last_run", json_integer(row ? row->errors_last_run : 0));
-		json_object_set_new(o, "last_error", json_string(row ? row->last_error : ""));
-		json_object_set_new(o, "corrections", json_integer(row ? row->corrections : 0));
-		json_array_append_new(feeds, o);
+		json_array_append_new(feeds, render_feed_health(cycle_feeds[f], off ? "off" : state_of(row), row));
 	}
 	return json_pack("{s:s, s:b, s:o}", "account", a->name, "auto_correct", auto_correct, "feeds", feeds);
 }

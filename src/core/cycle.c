@@ -14,6 +14,7 @@
  * moves only after the last page: a crash mid-cycle repeats work, never
  * loses it.
  */
+#include "core/catalog_read.h"
 #include "core/cycle_internal.h"
 
 #include <inttypes.h>
@@ -304,61 +305,57 @@ scan_product(struct cycle *c, const struct product *p)
 	return rc;
 }
 
+struct product_scan {
+	struct cycle *c;
+	char **seen;
+	size_t nseen, alloc;
+};
+
+/* One page of the scan, in one store transaction. */
+static int
+scan_page(void *ctx, const struct product *ps, size_t n)
+{
+	struct product_scan *sc = ctx;
+	struct cycle *c = sc->c;
+	int rc = 0;
+
+	c->out->seen += n;
+	if (sc->nseen + n > sc->alloc) {
+		size_t want = (sc->nseen + n) * 2;
+		char **grown = realloc(sc->seen, want * sizeof(*grown));
+
+		if (!grown)
+			return error_set(c->err, "out of memory scanning products");
+		sc->seen = grown;
+		sc->alloc = want;
+	}
+	if (store_tx_begin(c->st, c->err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		rc = scan_product(c, &ps[i]);
+		if (rc == 0 && !(sc->seen[sc->nseen++] = strdup(ps[i].id)))
+			rc = error_set(c->err, "out of memory scanning products");
+	}
+	if (rc == 0)
+		return store_tx_commit(c->st, c->err);
+	store_tx_rollback(c->st);
+	return -1;
+}
+
 static int
 cycle_products(struct cycle *c, struct connector *pos)
 {
-	struct change_page pg = { 1, 1 };
-	struct remote_error re;
-	char **seen = NULL;
-	size_t nseen = 0, alloc = 0;
-	int rc = 0;
+	struct product_scan sc = { c, NULL, 0, 0 };
+	int rc;
 
 	if (!pos->ops->products_page)
 		return 0;
-	remote_error_init(&re);
-	for (; pg.more && rc == 0; pg.page++) {
-		struct product *ps = NULL;
-		size_t n = 0;
-
-		pg.more = 0;
-		remote_error_reset(&re);
-		if (pos->ops->products_page(pos, &pg, &ps, &n, &re) != REMOTE_OK) {
-			rc = error_set(c->err, "%s", re.message.buf);
-			break;
-		}
-		c->out->seen += n;
-		if (nseen + n > alloc) {
-			char **grown = realloc(seen, (alloc = (nseen + n) * 2) * sizeof(*seen));
-
-			if (!grown) {
-				free(ps);
-				rc = error_set(c->err, "out of memory scanning products");
-				break;
-			}
-			seen = grown;
-		}
-		if (store_tx_begin(c->st, c->err) < 0) {
-			free(ps);
-			rc = -1;
-			break;
-		}
-		for (size_t i = 0; i < n && rc == 0; i++) {
-			rc = scan_product(c, &ps[i]);
-			if (rc == 0 && !(seen[nseen++] = strdup(ps[i].id)))
-				rc = error_set(c->err, "out of memory scanning products");
-		}
-		free(ps);
-		if (rc == 0)
-			rc = store_tx_commit(c->st, c->err);
-		else
-			store_tx_rollback(c->st);
-	}
-	remote_error_release(&re);
+	rc = catalog_read_products(pos, scan_page, &sc, c->err);
 	if (rc == 0)
-		rc = note_deleted_products(c, seen, nseen);
-	for (size_t i = 0; i < nseen; i++)
-		free(seen[i]);
-	free(seen);
+		rc = note_deleted_products(c, sc.seen, sc.nseen);
+	for (size_t i = 0; i < sc.nseen; i++)
+		free(sc.seen[i]);
+	free(sc.seen);
 	return rc;
 }
 

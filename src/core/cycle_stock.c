@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/catalog_read.h"
 #include "core/cycle_internal.h"
 #include "core/journal.h"
 #include "core/settings.h"
@@ -97,30 +98,28 @@ qty_of(const struct qty_map *m, const char *id)
 	return s ? s->quantity : 0;
 }
 
+struct stock_into {
+	struct qty_map *m;
+	struct sbuf *err;
+};
+
+static int
+add_page(void *ctx, const struct stock_level *s, size_t n)
+{
+	struct stock_into *in = ctx;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i].managed && qty_add(in->m, s[i].product_id, s[i].quantity) < 0)
+			return error_set(in->err, "out of memory reading stock");
+	return 0;
+}
+
 static int
 read_stock(struct cycle *c, struct connector *conn, const char *location, struct qty_map *m)
 {
-	struct change_page pg = { 1, 1 };
-	struct remote_error re;
-	int rc = 0;
+	struct stock_into in = { m, c->err };
+	int rc = catalog_read_stock(conn, location, add_page, &in, c->err);
 
-	remote_error_init(&re);
-	for (; pg.more && rc == 0; pg.page++) {
-		struct stock_level *s = NULL;
-		size_t n = 0;
-
-		pg.more = 0;
-		remote_error_reset(&re);
-		if (conn->ops->stock_page(conn, location, &pg, &s, &n, &re) != REMOTE_OK) {
-			rc = error_set(c->err, "%s", re.message.buf);
-			break;
-		}
-		for (size_t i = 0; i < n && rc == 0; i++)
-			if (s[i].managed && qty_add(m, s[i].product_id, s[i].quantity) < 0)
-				rc = error_set(c->err, "out of memory reading stock");
-		free(s);
-	}
-	remote_error_release(&re);
 	qty_seal(m);
 	return rc;
 }
@@ -292,48 +291,43 @@ check_one(struct cycle *c, const struct stock_sides *s, const struct stock_level
 	return queue_target(c, &l, target, "auto-correction") < 0 ? -1 : 1;
 }
 
+struct stock_check {
+	struct cycle *c;
+	const struct stock_sides *s;
+	int auto_correct;
+};
+
+/* One page of the shop's stock, in one store transaction. */
+static int
+check_page(void *ctx, const struct stock_level *shop, size_t n)
+{
+	struct stock_check *k = ctx;
+	int rc = store_tx_begin(k->c->st, k->c->err);
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int fixed = shop[i].managed ? check_one(k->c, k->s, &shop[i], k->auto_correct) : 0;
+
+		if (fixed < 0)
+			rc = -1;
+		k->c->out->corrections += fixed > 0;
+	}
+	if (rc == 0)
+		return store_tx_commit(k->c->st, k->c->err);
+	store_tx_rollback(k->c->st);
+	return -1;
+}
+
 int
 cycle_stock_check(struct cycle *c, struct connector *pos)
 {
-	struct change_page pg = { 1, 1 };
-	struct remote_error re;
 	struct stock_sides s;
-	int auto_correct = 0, rc = read_sides(c, pos, &s);
+	struct stock_check k = { c, &s, 0 };
+	int rc = read_sides(c, pos, &s);
 
-	if (rc != 0) {
-		sides_release(&s);
-		return rc < 0 ? -1 : 0;
-	}
-	if (settings_get_bool(c->st, c->acc.id, "auto_correct", &auto_correct, c->err) < 0) {
-		sides_release(&s);
-		return -1;
-	}
-	remote_error_init(&re);
-	for (; pg.more && rc == 0; pg.page++) {
-		struct stock_level *shop = NULL;
-		size_t n = 0;
-
-		pg.more = 0;
-		remote_error_reset(&re);
-		if (s.shop->ops->stock_page(s.shop, "", &pg, &shop, &n, &re) != REMOTE_OK) {
-			rc = error_set(c->err, "%s", re.message.buf);
-			break;
-		}
-		rc = store_tx_begin(c->st, c->err);
-		for (size_t i = 0; i < n && rc >= 0; i++) {
-			int fixed = shop[i].managed ? check_one(c, &s, &shop[i], auto_correct) : 0;
-
-			if (fixed < 0)
-				rc = -1;
-			c->out->corrections += fixed > 0;
-		}
-		free(shop);
-		if (rc == 0)
-			rc = store_tx_commit(c->st, c->err);
-		else
-			store_tx_rollback(c->st);
-	}
-	remote_error_release(&re);
+	if (rc == 0 && settings_get_bool(c->st, c->acc.id, "auto_correct", &k.auto_correct, c->err) < 0)
+		rc = -1;
+	if (rc == 0)
+		rc = catalog_read_stock(s.shop, "", check_page, &k, c->err);
 	sides_release(&s);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/catalog_read.h"
 #include "core/journal.h"
 #include "queue/queue.h"
 #include "util/log.h"
@@ -82,60 +83,31 @@ by_key(const void *a, const void *b)
 	return c ? c : strcmp(((const struct listed *)a)->m.id, ((const struct listed *)b)->m.id);
 }
 
+struct listing_into {
+	struct listing *l;
+	struct sbuf *err;
+};
+
 static int
-read_pos(struct connector *pos, struct listing *l, struct sbuf *err)
+list_products(void *ctx, const struct product *ps, size_t n)
 {
-	struct change_page pg = { 1, 1 };
-	struct remote_error re;
-	int rc = 0;
+	struct listing_into *in = ctx;
 
-	if (!pos->ops->products_page)
-		return 0;
-	remote_error_init(&re);
-	for (; pg.more && rc == 0; pg.page++) {
-		struct product *ps = NULL;
-		size_t n = 0;
-
-		pg.more = 0;
-		if (pos->ops->products_page(pos, &pg, &ps, &n, &re) != REMOTE_OK) {
-			rc = error_set(err, "%s", re.message.buf);
-			break;
-		}
-		for (size_t i = 0; i < n && rc == 0; i++)
-			if (list_add(l, ps[i].id, ps[i].sku, ps[i].name) < 0)
-				rc = error_set(err, "out of memory reading products");
-		free(ps);
-	}
-	remote_error_release(&re);
-	return rc;
+	for (size_t i = 0; i < n; i++)
+		if (list_add(in->l, ps[i].id, ps[i].sku, ps[i].name) < 0)
+			return error_set(in->err, "out of memory reading products");
+	return 0;
 }
 
 static int
-read_shop(struct connector *shop, struct listing *l, struct sbuf *err)
+list_stock(void *ctx, const struct stock_level *s, size_t n)
 {
-	struct change_page pg = { 1, 1 };
-	struct remote_error re;
-	int rc = 0;
+	struct listing_into *in = ctx;
 
-	if (!shop->ops->stock_page)
-		return 0;
-	remote_error_init(&re);
-	for (; pg.more && rc == 0; pg.page++) {
-		struct stock_level *s = NULL;
-		size_t n = 0;
-
-		pg.more = 0;
-		if (shop->ops->stock_page(shop, "", &pg, &s, &n, &re) != REMOTE_OK) {
-			rc = error_set(err, "%s", re.message.buf);
-			break;
-		}
-		for (size_t i = 0; i < n && rc == 0; i++)
-			if (list_add(l, s[i].product_id, s[i].sku, "") < 0)
-				rc = error_set(err, "out of memory reading products");
-		free(s);
-	}
-	remote_error_release(&re);
-	return rc;
+	for (size_t i = 0; i < n; i++)
+		if (list_add(in->l, s[i].product_id, s[i].sku, "") < 0)
+			return error_set(in->err, "out of memory reading products");
+	return 0;
 }
 
 /* Runs of the same key with more than one product become groups. */
@@ -249,9 +221,14 @@ duplicates_find(struct engine *e, struct store *st, const struct account *acc, s
 	memset(out, 0, sizeof(*out));
 	if (open_both(e, st, acc, &pos, &shop, err) < 0)
 		return -1;
-	rc = read_pos(pos, &pl, err);
-	if (rc == 0)
-		rc = read_shop(shop, &sl, err);
+	{
+		struct listing_into pin = { &pl, err }, sin = { &sl, err };
+
+		/* the shop's stock listing carries every product's id and SKU, and nothing more */
+		rc = catalog_read_products(pos, list_products, &pin, err);
+		if (rc == 0)
+			rc = catalog_read_stock(shop, "", list_stock, &sin, err);
+	}
 	out->pos_products = pl.n;
 	out->shop_products = sl.n;
 	if (rc == 0)

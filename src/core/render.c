@@ -142,3 +142,17 @@ render_queue_counts(const struct queue_count *qc, size_t n)
 	}
 	return queues;
 }
+
+json_t *
+render_feed_health(const char *feed, const char *state, const struct feed_health *row)
+{
+	json_t *o = json_pack("{s:s, s:s}", "feed", feed, "state", state);
+
+	json_object_set_new(o, "last_run_at", render_time(row ? row->last_run_at : 0));
+	json_object_set_new(o, "last_success_at", render_time(row ? row->last_success_at : 0));
+	json_object_set_new(o, "synced_count", json_integer(row ? row->synced_count : 0));
+	json_object_set_new(o, "errors_last_run", json_integer(row ? row->errors_last_run : 0));
+	json_object_set_new(o, "last_error", json_string(row ? row->last_error : ""));
+	json_object_set_new(o, "corrections", json_integer(row ? row->corrections : 0));
+	return o;
+}

@@ -16,6 +16,8 @@ json_t *render_account(const struct account *a);
 json_t *render_item(const struct queue_item *it);
 json_t *render_attempt(const struct queue_attempt *a);
 json_t *render_job(const struct job *j);
+/* One feed of the health monitor; row may be NULL (never ran). */
+json_t *render_feed_health(const char *feed, const char *state, const struct feed_health *row);
 json_t *render_log(const struct log_entry *e);
 json_t *render_inbound(const struct inbound_event *e);
 json_t *render_link(const struct link *l, const char *account);

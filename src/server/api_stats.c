@@ -126,13 +126,8 @@ api_render_feeds(struct store *st, int64_t account_id, const struct feed_health 
 			state = "error";
 		else
 			state = "ok";
-		o = json_pack("{s:s, s:s, s:s}", "feed", cycle_feeds[f], "role", feed_role, "state", state);
-		json_object_set_new(o, "last_run_at", render_time(row ? row->last_run_at : 0));
-		json_object_set_new(o, "last_success_at", render_time(row ? row->last_success_at : 0));
-		json_object_set_new(o, "synced_count", json_integer(row ? row->synced_count : 0));
-		json_object_set_new(o, "errors_last_run", json_integer(row ? row->errors_last_run : 0));
-		json_object_set_new(o, "last_error", json_string(row ? row->last_error : ""));
-		json_object_set_new(o, "corrections", json_integer(row ? row->corrections : 0));
+		o = render_feed_health(cycle_feeds[f], state, row);
+		json_object_set_new(o, "role", json_string(feed_role));
 		json_array_append_new(arr, o);
 	}
 	return arr;
