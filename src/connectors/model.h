@@ -104,6 +104,7 @@ struct product {
 	struct money price;              /* sale price as the POS stores it */
 	int price_includes_tax;          /* the POS's own flag for `price` */
 	struct money tax_percent;        /* rate of its tax group: 20% is 20.0000; 0 when untaxed */
+	char variant_group[MODEL_ID_LEN];/* sizes of one article share it; "" for a simple product */
 	int sync_to_shop;                /* the per-product "sell on the web shop" switch */
 	int archived;                    /* soft-deleted in the POS */
 	struct price_tier tiers[PRODUCT_TIERS_MAX];

@@ -183,7 +183,9 @@ classify(struct catalog_batch *b, struct catalog_item *ci, int gone)
 		}
 		return;
 	}
-	if (!ci->p.name[0])
+	if (ci->p.variant_group[0])
+		catalog_end(ci, ITEM_SKIPPED, COMMENT_PRODUCT_VARIANT_NOT_YET);
+	else if (!ci->p.name[0])
 		catalog_end(ci, ITEM_FAILED, COMMENT_PRODUCT_MISSING_NAME);
 	else if (!ci->p.sku[0])
 		catalog_end(ci, ITEM_FAILED, COMMENT_PRODUCT_MISSING_SKU);

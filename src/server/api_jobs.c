@@ -179,6 +179,7 @@ api_post_job(struct call *c)
 	const char *kind = api_body_str(c, "kind");
 	struct sync_job *sj = NULL;
 	struct job_run jr;
+	struct job snap;
 	pthread_attr_t attr;
 	struct account a;
 	int rc;
@@ -208,6 +209,13 @@ api_post_job(struct call *c)
 	sj->find = c->find;
 	sj->acc = a;
 	sj->job_id = jr.id;
+	/* the answer shows the job as it starts: a quick job may be over by the time we answer */
+	if (store_job_get(c->st, jr.id, &snap, &c->err) != 0) {
+		sync_job_free(sj);
+		job_end(&jr, JOB_FAILED, "the store could not be read", &c->err);
+		api_fail(c, 503, "the store is unavailable; try again");
+		return;
+	}
 	pthread_mutex_lock(&jobs_lock);
 	jobs_running++;
 	pthread_mutex_unlock(&jobs_lock);
@@ -223,6 +231,7 @@ api_post_job(struct call *c)
 		pthread_mutex_lock(&jobs_lock);
 		jobs_running--;
 		pthread_mutex_unlock(&jobs_lock);
+		free(snap.message);
 		sync_job_free(sj);
 		job_end(&jr, JOB_FAILED, "could not start a thread for the job", &c->err);
 		api_fail(c, 503, "could not start the job; try again");
@@ -230,7 +239,8 @@ api_post_job(struct call *c)
 	}
 	journal(c->st, a.id, a.name, "sync-now", LOG_INFO, "%s pressed Sync Now (job %lld)", c->who.name,
 		(long long)jr.id);
-	reply_job(c, 202, jr.id, 1);
+	api_reply(c, 202, json_pack("{s:o, s:b}", "job", render_job(&snap), "started", 1));
+	free(snap.message);
 }
 
 /* GET /jobs/{id}: a job of an account the caller may see. */
