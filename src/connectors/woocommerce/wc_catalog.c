@@ -18,12 +18,14 @@
 
 /* 20,000 categories: far beyond a real shop, and a bound on memory */
 #define WC_MAX_CATEGORY_PAGES 200
-/* SKUs per GET /products?sku=a,b,c and the room they take in the URL: an
- * over-long URL meets a 414 from a proxy before WordPress sees it */
-#define WC_SKUS_PER_QUERY 50
-#define WC_SKU_QUERY_BYTES 1800
-/* 50 SKUs match at most 51 products (WooCommerce also tries the whole
- * list as one SKU): one page; a few more only if the shop says so */
+/* SKUs per GET /products?sku=a,b,c and the room they take in the URL: a
+ * whole batch write's SKUs in one lookup (one request per 100 products),
+ * well under the 8 KB URL that proxies commonly allow (beyond it a 414
+ * comes back before WordPress sees the request) */
+#define WC_SKUS_PER_QUERY 100
+#define WC_SKU_QUERY_BYTES 3500
+/* 100 SKUs match at most 101 products (WooCommerce also tries the whole
+ * list as one SKU): one or two pages; a few more only if the shop says so */
 #define WC_SKU_QUERY_PAGES 10
 
 static enum remote_status
