@@ -141,12 +141,9 @@ run_daemon(struct cli *cli, int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	cfg.db_path = cli->db_path;
 	if (engine_new(&engine, connector_find, &err) < 0 || scheduler_new(&sched, cli->st, engine, &err) < 0)
 		goto fail;
-	cfg.handle = engine_handle;
-	cfg.handle_batch = engine_handle_batch;
-	cfg.handler_ctx = engine;
+	engine_worker_config(engine, cli->db_path, &cfg);
 	scfg.db_path = cli->db_path;
 	if (until_idle) {
 		if (run_until_idle(cli, &cfg, sched, &err) < 0)

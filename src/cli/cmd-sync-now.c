@@ -151,10 +151,7 @@ run_sync_now(struct cli *cli, int argc, char **argv)
 		goto fail;
 	}
 
-	cfg.db_path = cli->db_path;
-	cfg.handle = engine_handle;
-	cfg.handle_batch = engine_handle_batch;
-	cfg.handler_ctx = engine;
+	engine_worker_config(engine, cli->db_path, &cfg);
 	if (worker_pool_start(&pool, &cfg, &err) < 0)
 		goto fail;
 	snprintf(phase, sizeof(phase), "Updating %s", kinds[k].noun);

@@ -115,6 +115,15 @@ engine_test_connections(struct engine *e, struct store *st, int64_t account_id, 
 	return failures;
 }
 
+void
+engine_worker_config(struct engine *e, const char *db_path, struct worker_pool_config *cfg)
+{
+	cfg->db_path = db_path;
+	cfg->handle = engine_handle;
+	cfg->handle_batch = engine_handle_batch;
+	cfg->handler_ctx = e;
+}
+
 int
 engine_handle_batch(void *ctx, struct store *st, const struct queue_item *items, size_t n, struct work_result *res)
 {

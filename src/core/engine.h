@@ -22,6 +22,10 @@ void engine_free(struct engine *e);
 int engine_handle(void *ctx, struct store *st, const struct queue_item *item, int is_retry,
 		  struct work_result *res);
 
+/* A worker pool that runs this engine: both handlers, so catalog queues are
+ * written in batches wherever workers run. */
+void engine_worker_config(struct engine *e, const char *db_path, struct worker_pool_config *cfg);
+
 /* The worker pool's batch handler (work_batch_handler_fn): catalog queues
  * are written to the shop a batch at a time; others decline (0). */
 int engine_handle_batch(void *ctx, struct store *st, const struct queue_item *items, size_t n,

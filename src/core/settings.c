@@ -7,57 +7,67 @@
 
 #include <openssl/rand.h>
 
+#include "core/pricing.h"
 #include "util/parse.h"
 #include "util/timeutil.h"
 
 #define MINUTE (60 * 1000)
 #define HOUR (60 * MINUTE)
 
+static int
+check_tier_map(const char *value, struct sbuf *err)
+{
+	struct tier_rule rules[TIER_RULES_MAX];
+	size_t n;
+
+	return tier_map_parse(value, rules, &n, err);
+}
+
 const struct setting_def setting_defs[] = {
 	{ "stock_master", SETTING_CHOICE, "pos", "pos|shop", 0, 0,
 	  "Which side owns stock and prices: 'pos' (the till; shop orders sync into the POS and "
-	  "customer sync is available) or 'shop'", 0 },
+	  "customer sync is available) or 'shop'", 0, NULL },
 	{ "customer_sync", SETTING_BOOL, "off", NULL, 0, 0,
-	  "Sync POS customer changes (including loyalty points) to the shop", 0 },
+	  "Sync POS customer changes (including loyalty points) to the shop", 0, NULL },
 	{ "loyalty_meta_key", SETTING_STRING, "_tillsync_loyalty_points", NULL, 1, 64,
-	  "Shop customer meta_data key that receives the POS loyalty points balance", 0 },
+	  "Shop customer meta_data key that receives the POS loyalty points balance", 0, NULL },
 	{ "product_sync", SETTING_BOOL, "off", NULL, 0, 0,
 	  "Sync POS products (name, description, category, price, tiers, status) to the shop through the "
-	  "Products Queue; only products marked for the web shop in the POS", 0 },
+	  "Products Queue; only products marked for the web shop in the POS", 0, NULL },
 	{ "prices_include_tax", SETTING_BOOL, "off", NULL, 0, 0,
 	  "The shop's prices are entered including tax (the shop's own tax setting); POS prices are "
-	  "converted with each product's tax rate", 0 },
+	  "converted with each product's tax rate", 0, NULL },
 	{ "missing_category", SETTING_CHOICE, "create", "create|skip", 0, 0,
 	  "A product whose POS category is not in the shop: 'create' the category there, or 'skip' the "
-	  "product until it is mapped", 0 },
+	  "product until it is mapped", 0, NULL },
 	{ "product_removed", SETTING_CHOICE, "draft", "draft|ignore", 0, 0,
 	  "A linked product archived in the POS or no longer marked for the web: 'draft' hides it in the shop, "
-	  "'ignore' leaves the shop alone (tillsync never deletes shop products)", 0 },
+	  "'ignore' leaves the shop alone (tillsync never deletes shop products)", 0, NULL },
 	{ "tier_map", SETTING_STRING, "-", NULL, 1, 256,
 	  "POS price tiers to shop quantity prices, as NAME=MIN_QTY pairs: 'AA=1,AAA=10,AAAA=50'; "
-	  "'-' for none", 0 },
+	  "'-' for none", 0, check_tier_map },
 	{ "inventory_sync", SETTING_BOOL, "off", NULL, 0, 0,
 	  "Push the stock master's quantities to the shop (Inventory Queue) and check the shop's stock "
-	  "every catalog_interval", 0 },
+	  "every catalog_interval", 0, NULL },
 	{ "stock_location", SETTING_STRING, "-", NULL, 1, 64,
-	  "POS location id whose stock is pushed to the shop; '-' sums every location", 0 },
+	  "POS location id whose stock is pushed to the shop; '-' sums every location", 0, NULL },
 	{ "auto_correct", SETTING_BOOL, "on", NULL, 0, 0,
-	  "Set shop stock that changed without an order or tillsync back to the stock master's value", 0 },
+	  "Set shop stock that changed without an order or tillsync back to the stock master's value", 0, NULL },
 	{ "catalog_interval", SETTING_DURATION, "3600000", NULL, 60 * 1000, 7 * 24 * HOUR,
-	  "How often the full product sync and the stock reconciliation run", 0 },
+	  "How often the full product sync and the stock reconciliation run", 0, NULL },
 	{ "cycle_interval", SETTING_DURATION, "300000", NULL, 10 * 1000, 24 * HOUR,
-	  "How often each feed asks the remotes what changed", 0 },
+	  "How often each feed asks the remotes what changed", 0, NULL },
 	{ "retry_max_attempts", SETTING_INT, "8", NULL, 1, 100,
-	  "Tries before a failing item stops and waits for an operator", 0 },
+	  "Tries before a failing item stops and waits for an operator", 0, NULL },
 	{ "retry_base", SETTING_DURATION, "30000", NULL, 1000, HOUR,
-	  "Wait after the first failure; doubles each time", 0 },
+	  "Wait after the first failure; doubles each time", 0, NULL },
 	{ "retry_cap", SETTING_DURATION, "3600000", NULL, 1000, 24 * HOUR,
-	  "Longest wait between two tries", 0 },
+	  "Longest wait between two tries", 0, NULL },
 	{ "webhook_url", SETTING_STRING, "-", NULL, 1, 512,
 	  "Address the shop can reach tillsync's webhook receiver at (e.g. https://sync.example.com); "
-	  "'-' for none: changes then arrive by cycle only", 0 },
+	  "'-' for none: changes then arrive by cycle only", 0, NULL },
 	{ "webhook_secret", SETTING_STRING, "", NULL, 16, 128,
-	  "Secret the shop signs webhook deliveries with; made on first use", 1 },
+	  "Secret the shop signs webhook deliveries with; made on first use", 1, NULL },
 };
 const size_t setting_def_count = sizeof(setting_defs) / sizeof(setting_defs[0]);
 
@@ -137,6 +147,8 @@ setting_normalize(const struct setting_def *d, const char *value, char **stored,
 		if ((int64_t)strlen(value) < d->min || (int64_t)strlen(value) > d->max)
 			return error_set(err, "%s must be %" PRId64 " to %" PRId64 " characters long",
 					 d->key, d->min, d->max);
+		if (d->check && d->check(value, err) < 0)
+			return -1;
 		*stored = strdup(value);
 		break;
 	}

@@ -28,6 +28,7 @@ struct setting_def {
 	int64_t min, max;         /* SETTING_INT, SETTING_DURATION (ms) */
 	const char *help;
 	int secret;               /* never shown: `account show` prints "(set)" */
+	int (*check)(const char *value, struct sbuf *err);   /* more than the type says; may be NULL */
 };
 
 extern const struct setting_def setting_defs[];

@@ -12,6 +12,7 @@ T=$TILLSYNC
 sandbox_start --seed 9 --products 0 --customers 0 --orders 0
 account_setup cat
 $T account set cat stock_master=pos product_sync=on prices_include_tax=on tier_map=Trade=10,VIP=50 >/dev/null
+expect_fail 1 "a tier_map that cannot be read is refused when set" $T account set cat tier_map=AA
 auth="Authorization: Basic $(printf '%s:%s' "$EPOS_KEY" "$EPOS_SECRET" | base64 -w0)"
 epos() { curl -sS -X "$1" -H "$auth" -H 'Content-Type: application/json' ${3:+--data-binary "$3"} "$EPOS_URL$2"; }
 new_product() {   # name sku price inc_tax taxgroup category sell_on_web -> Epos Now id
