@@ -413,9 +413,50 @@ fill_key(struct wc_sortkey *k, struct wc_product *p, const char *ob)
 		k->n = p->menu_order;
 }
 
+/*
+ * The ids a `sku=` filter can match, from the SKU index (as WooCommerce's
+ * lookup table answers it), so a lookup costs what it costs a real shop
+ * instead of a scan of every product; NULL when the filter is absent.
+ * list_match() still applies every filter to each candidate.
+ */
+static long *
+sku_candidates(struct woo *st, const char *skus, size_t *np)
+{
+	char *copy, *tok, *save = NULL;
+	long *v = NULL;
+	size_t n = 0, cap = 0;
+
+	*np = 0;
+	if (skus == NULL || *skus == '\0')
+		return NULL;
+	copy = xstrdup(skus);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		long ids[16];
+		size_t i, k, got = strmap_getall(&st->sku_idx, tok, ids, 16);
+
+		for (i = 0; i < got; i++) {
+			for (k = 0; k < n && v[k] != ids[i]; k++)
+				;
+			if (k < n)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				v = xrealloc(v, cap * sizeof(*v));
+			}
+			v[n++] = ids[i];
+		}
+	}
+	free(copy);
+	*np = n;
+	return v != NULL ? v : xcalloc(1, sizeof(*v));
+}
+
 static void
 list_products(struct woo *st, struct req *rq, struct resp *rs, long parent)
 {
+	long *cand;
+	size_t ncand;
 	static const char *const dn[] = { "modified_after", "modified_before",
 	    "after", "before" };
 	struct wc_sortkey *keys = NULL;
@@ -442,9 +483,13 @@ list_products(struct woo *st, struct req *rq, struct resp *rs, long parent)
 		wc_list_release(&l);
 		return;
 	}
-	keys = xcalloc(st->products.n + 1, sizeof(*keys));
-	for (j = 0; j < st->products.n; j++) {
-		struct wc_product *p = st->products.v[j];
+	if ((cand = sku_candidates(st, req_param(rq, "sku"), &ncand)) != NULL)
+		keys = xcalloc(ncand + 1, sizeof(*keys));
+	else
+		keys = xcalloc(st->products.n + 1, sizeof(*keys));
+	for (j = 0; j < (cand != NULL ? ncand : st->products.n); j++) {
+		struct wc_product *p = cand != NULL ? tab_get(&st->products,
+		    cand[j]) : st->products.v[j];
 
 		if (p == NULL || (parent > 0 ? p->parent_id != parent ||
 		    p->type != WC_VARIATION : p->type == WC_VARIATION))
@@ -452,6 +497,7 @@ list_products(struct woo *st, struct req *rq, struct resp *rs, long parent)
 		if (list_match(st, rq, p, d, has))
 			fill_key(&keys[n++], p, l.orderby);
 	}
+	free(cand);
 	wc_list_sort(keys, n, &l);
 	wc_list_page(st, rq, rs, &l, keys, n, product_row);
 	pthread_rwlock_unlock(&st->lock);

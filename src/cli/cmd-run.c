@@ -38,9 +38,11 @@ queues_idle(struct store *st, struct sbuf *err)
 }
 
 /*
- * --until-idle: every feed's cycle once, then the workers until nothing is
+ * --until-idle: every feed's cycle once, and the workers until nothing is
  * pending or running; for scripts, tests and a one-off catch-up. Items left
- * waiting for a later retry stay queued for the next run.
+ * waiting for a later retry stay queued for the next run. The workers start
+ * first: a cycle commits what it finds page by page, so a long scan's first
+ * pages are being written while it still reads the rest, as in the daemon.
  */
 static int
 run_until_idle(struct cli *cli, const struct worker_pool_config *cfg, struct scheduler *sched, struct sbuf *err)
@@ -48,9 +50,9 @@ run_until_idle(struct cli *cli, const struct worker_pool_config *cfg, struct sch
 	struct worker_pool *pool;
 	int idle = 0;
 
-	scheduler_tick(sched, time_mono_ms());
 	if (worker_pool_start(&pool, cfg, err) < 0)
 		return -1;
+	scheduler_tick(sched, time_mono_ms());
 	while (!stop_signal && (idle = queues_idle(cli->st, err)) == 0)
 		time_sleep_ms(50);
 	worker_pool_stop(pool);

@@ -12,6 +12,7 @@
  * product is a duplicate, unless that POS product was deleted (the POS made
  * a new id for the same article): then the link moves to the new id.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,25 +76,56 @@ remember_shop_category(struct catalog_batch *b, const struct category *c)
 	return 0;
 }
 
-int
-catalog_resolve_category(struct catalog_batch *b, struct catalog_item *ci)
+/* The category's link into ci->w: 0 linked, 1 not linked, -1 item ended. */
+static int
+linked_category(struct catalog_batch *b, struct catalog_item *ci)
 {
-	const struct category *pc, *sc;
-	struct category made;
 	struct link l;
-	int rc;
+	int rc = store_link_by_pos(b->st, b->account.id, "category", ci->p.category_id, &l, &b->err);
 
-	if (!ci->p.category_id[0])
-		return 0;
-	rc = store_link_by_pos(b->st, b->account.id, "category", ci->p.category_id, &l, &b->err);
 	if (rc < 0) {
 		catalog_end_store_error(ci, &b->err);
 		return -1;
 	}
-	if (rc == 0) {
+	if (rc == 0)
 		snprintf(ci->w.category_id, sizeof(ci->w.category_id), "%s", l.shop_id);
+	return rc;
+}
+
+static int link_or_create_category(struct catalog_batch *b, struct catalog_item *ci);
+
+/*
+ * Workers of one process link a new category one at a time, looking again
+ * once they hold the lock: without it, every worker whose first batch holds
+ * products of a category the shop lacks would create it, and all but one
+ * would be refused as a duplicate term. (Other processes still may race;
+ * the shop's "term exists" answer covers them.)
+ */
+static pthread_mutex_t category_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int
+catalog_resolve_category(struct catalog_batch *b, struct catalog_item *ci)
+{
+	int rc;
+
+	if (!ci->p.category_id[0])
 		return 0;
-	}
+	if ((rc = linked_category(b, ci)) <= 0)
+		return rc;
+	pthread_mutex_lock(&category_lock);
+	rc = linked_category(b, ci);
+	if (rc > 0)
+		rc = link_or_create_category(b, ci);
+	pthread_mutex_unlock(&category_lock);
+	return rc;
+}
+
+static int
+link_or_create_category(struct catalog_batch *b, struct catalog_item *ci)
+{
+	const struct category *pc, *sc;
+	struct category made;
+
 	if (read_categories(b, ci, b->pos, &b->pos_cats, &b->npos_cats, &b->pos_cats_read) < 0 ||
 	    read_categories(b, ci, b->shop, &b->shop_cats, &b->nshop_cats, &b->shop_cats_read) < 0)
 		return -1;
