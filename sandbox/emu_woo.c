@@ -39,6 +39,7 @@ static const struct route woo_routes[] = {
 	R("DELETE", "/products/{id}", h_product_delete),
 	R("GET", "/products/{id}/variations", h_variations_list),
 	R("POST", "/products/{id}/variations", h_variation_post),
+	EDIT("/products/{id}/variations/batch", h_variations_batch),
 	R("GET", "/products/{id}/variations/{id}", h_variation_get),
 	EDIT("/products/{id}/variations/{id}", h_variation_put),
 	R("DELETE", "/products/{id}/variations/{id}", h_variation_delete),

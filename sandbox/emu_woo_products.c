@@ -723,10 +723,22 @@ arr_len(json_t *j, const char *k)
 	return json_is_array(a) ? json_array_size(a) : 0;
 }
 
-void
-h_products_batch(void *ctx, struct req *rq, struct resp *rs)
+/* A variation of `parent` (0: a product that is not a variation), or NULL. */
+static struct wc_product *
+batch_target(struct woo *st, long id, long parent)
 {
-	struct woo *st = ctx;
+	struct wc_product *p = tab_get(&st->products, id);
+
+	if (p != NULL && parent > 0 && (p->type != WC_VARIATION ||
+	    p->parent_id != parent))
+		return NULL;
+	return p;
+}
+
+/* POST /products/batch (parent 0) and /products/{id}/variations/batch */
+static void
+batch_common(struct woo *st, struct req *rq, struct resp *rs, long parent)
+{
 	struct wbuf b = WBUF_INIT;
 	struct wc_error e;
 	struct jw w;
@@ -748,12 +760,20 @@ h_products_batch(void *ctx, struct req *rq, struct resp *rs)
 	jw_init(&w, &b);
 	w.php = 1;
 	pthread_rwlock_wrlock(&st->lock);
+	if (parent > 0 && tab_get(&st->products, parent) == NULL) {
+		pthread_rwlock_unlock(&st->lock);
+		wc_err(rs, 404, "woocommerce_rest_product_invalid_id",
+		    "Invalid ID.");
+		json_decref(j);
+		wbuf_release(&b);
+		return;
+	}
 	jw_obj(&w);
 	jw_key(&w, "create");
 	jw_arr(&w);
 	json_array_foreach(json_object_get(j, "create"), i, x) {
 		struct wc_product *p = json_is_object(x) ?
-		    wc_product_create(st, x, 0, &e) : NULL;
+		    wc_product_create(st, x, parent, &e) : NULL;
 
 		if (p == NULL) {
 			if (!json_is_object(x))
@@ -773,7 +793,7 @@ h_products_batch(void *ctx, struct req *rq, struct resp *rs)
 		json_t *idv = json_object_get(x, "id");
 		long id = json_is_integer(idv) ? (long)json_integer_value(idv) :
 		    0;
-		struct wc_product *p = tab_get(&st->products, id);
+		struct wc_product *p = batch_target(st, id, parent);
 
 		if (p == NULL) {
 			wc_error_set(&e, 400, "woocommerce_rest_product_invalid_id",
@@ -798,7 +818,7 @@ h_products_batch(void *ctx, struct req *rq, struct resp *rs)
 		long id = json_is_integer(x) ? (long)json_integer_value(x) :
 		    json_is_string(x) ? strtol(json_string_value(x), NULL, 10) :
 		    0;
-		struct wc_product *p = tab_get(&st->products, id);
+		struct wc_product *p = batch_target(st, id, parent);
 
 		if (p == NULL) {
 			wc_error_set(&e, 404, "woocommerce_rest_product_invalid_id",
@@ -819,4 +839,16 @@ h_products_batch(void *ctx, struct req *rq, struct resp *rs)
 	wc_send(rs, 200, &b);
 	wbuf_release(&b);
 	json_decref(j);
+}
+
+void
+h_products_batch(void *ctx, struct req *rq, struct resp *rs)
+{
+	batch_common(ctx, rq, rs, 0);
+}
+
+void
+h_variations_batch(void *ctx, struct req *rq, struct resp *rs)
+{
+	batch_common(ctx, rq, rs, rq->ids[0]);
 }

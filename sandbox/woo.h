@@ -522,6 +522,7 @@ void	 woo_generate(void *, const struct sb_options *);
 WC_HANDLER(h_products_list);	WC_HANDLER(h_product_get);
 WC_HANDLER(h_product_post);	WC_HANDLER(h_product_put);
 WC_HANDLER(h_product_delete);	WC_HANDLER(h_products_batch);
+WC_HANDLER(h_variations_batch);
 WC_HANDLER(h_variations_list);	WC_HANDLER(h_variation_get);
 WC_HANDLER(h_variation_post);	WC_HANDLER(h_variation_put);
 WC_HANDLER(h_variation_delete);

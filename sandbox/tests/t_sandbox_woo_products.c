@@ -349,6 +349,42 @@ test_variable(void)
 	want_error(j, "product_invalid_sku", 400, NULL);
 	TL_EQ_INT(0, count("sku=T-TEE-S"));
 
+	/* the variations batch route: creates under the parent, updates only
+	 * its own variations, per-item errors inside the 200 */
+	{
+		char body[512];
+		long vl;
+
+		j = call("POST", ppath(tee, "/variations/batch"),
+		    "{\"create\":[{\"sku\":\"T-TEE-L\",\"regular_price\":\"17.00\","
+		    "\"attributes\":[{\"name\":\"Size\",\"option\":\"L\"}]},"
+		    "{\"sku\":\"T-MUG-1\"}]}", 200);
+		vl = tl_jint(j, "create.0.id", 0);
+		TL_CHECK(vl > 0);
+		TL_EQ_INT(tee, tl_jint(j, "create.0.parent_id", 0));
+		TL_EQ_STR("L", tl_jstr(j, "create.0.attributes.0.option"));
+		TL_EQ_STR("product_invalid_sku", tl_jstr(j, "create.1.error.code"));
+		json_decref(j);
+		snprintf(body, sizeof(body), "{\"update\":[{\"id\":%ld,"
+		    "\"regular_price\":\"18.00\"},{\"id\":%ld,\"name\":\"y\"}]}",
+		    vl, mug);
+		j = call("POST", ppath(tee, "/variations/batch"), body, 200);
+		TL_EQ_STR("18.00", tl_jstr(j, "update.0.regular_price"));
+		/* a product that is not this parent's variation is refused */
+		TL_EQ_STR("woocommerce_rest_product_invalid_id",
+		    tl_jstr(j, "update.1.error.code"));
+		json_decref(j);
+		want_error(call("POST", "/products/999999/variations/batch",
+		    "{\"create\":[]}", 404),
+		    "woocommerce_rest_product_invalid_id", 404, "Invalid ID.");
+		snprintf(body, sizeof(body), "{\"delete\":[%ld]}", vl);
+		j = call("POST", ppath(tee, "/variations/batch"), body, 200);
+		TL_EQ_INT(vl, tl_jint(j, "delete.0.id", 0));
+		json_decref(j);
+		tl_ok("variations batch: create under the parent, update its "
+		    "own, delete");
+	}
+
 	{
 		char p[160];
 

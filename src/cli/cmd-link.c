@@ -6,7 +6,7 @@
 #include "core/render.h"
 #include "util/timeutil.h"
 
-static const char *const entities[] = { "customer", "product", "category", "customer_type", "order", NULL };
+static const char *const entities[] = { "customer", "product", "product_group", "category", "customer_type", "order", NULL };
 
 static int
 entity_ok(const char *e)
@@ -26,7 +26,7 @@ run_link(struct cli *cli, int argc, char **argv)
 	int rc;
 
 	if (argc < 2 || !entity_ok(argv[1]))
-		return cli_usage_error(&cmd_link, "link needs an entity: customer, product, category, customer_type");
+		return cli_usage_error(&cmd_link, "link needs an entity: customer, product, product_group, category, customer_type");
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--account") == 0 && i + 1 < argc)
 			account = argv[++i];
@@ -59,7 +59,7 @@ run_unlink(struct cli *cli, int argc, char **argv)
 	int rc;
 
 	if (argc < 2 || !entity_ok(argv[1]))
-		return cli_usage_error(&cmd_unlink, "unlink needs an entity: customer, product, category, customer_type");
+		return cli_usage_error(&cmd_unlink, "unlink needs an entity: customer, product, product_group, category, customer_type");
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--account") == 0 && i + 1 < argc)
 			account = argv[++i];
@@ -141,7 +141,8 @@ const struct cmd cmd_link = {
 	"link", run_link, NEEDS_STORE, "link a POS record to a shop record",
 	"usage: tillsync link customer --account NAME --pos ID --shop ID\n"
 	"\n"
-	"Entities: customer, product, category, customer_type. Linking a POS record\n"
+	"Entities: customer, product, product_group (a POS variant group and the shop's\n"
+	"variable product), category, customer_type. Linking a POS record\n"
 	"that is already linked moves the link. After linking, retry the items that\n"
 	"failed with \"Customer is not linked\":\n"
 	"  tillsync queue retry --all-failed --queue customers --comment \"Customer is not linked\"\n",

@@ -161,10 +161,16 @@ struct connector_ops {
 	 * REMOTE_OK means the request was answered: out[i] then says what became
 	 * of w[i] (some may be refused). Anything else: the request as a whole
 	 * failed; with re->may_have_landed some creates may exist anyway, so look
-	 * them up by SKU before sending them again. */
+	 * them up by SKU before sending them again. One call writes products
+	 * (simple or variable), or variations of one variable product (every
+	 * w[i].kind PRODUCT_VARIATION with the same parent_id), not both. */
 	enum remote_status (*products_write)(struct connector *c, const struct product_write *w, size_t n,
 					     struct write_outcome *out, struct remote_error *re);
 	size_t products_write_max;
+	/* Shop: a variable product's options and every variation (id, SKU as
+	 * stored, status); REMOTE_NOT_FOUND when the shop no longer has it. */
+	enum remote_status (*variable_product_get)(struct connector *c, const char *shop_id,
+						   struct variable_product *out, struct remote_error *re);
 
 	/* Webhooks: check a delivery's signature against our secret (in constant
 	 * time) and read which record changed. REMOTE_AUTH for a missing or bad

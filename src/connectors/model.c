@@ -19,6 +19,14 @@ orders_free(struct order *o, size_t n)
 }
 
 void
+variable_product_release(struct variable_product *v)
+{
+	free(v->variations);
+	v->variations = NULL;
+	v->nvariations = 0;
+}
+
+void
 pos_sale_release(struct pos_sale *s)
 {
 	free(s->lines);

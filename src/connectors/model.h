@@ -105,6 +105,7 @@ struct product {
 	int price_includes_tax;          /* the POS's own flag for `price` */
 	struct money tax_percent;        /* rate of its tax group: 20% is 20.0000; 0 when untaxed */
 	char variant_group[MODEL_ID_LEN];/* sizes of one article share it; "" for a simple product */
+	char variant_option[64];         /* which size this one is ("M"); "" for a simple product */
 	int sync_to_shop;                /* the per-product "sell on the web shop" switch */
 	int archived;                    /* soft-deleted in the POS */
 	struct price_tier tiers[PRODUCT_TIERS_MAX];
@@ -145,10 +146,21 @@ enum product_write_field {
 	PW_STATUS = 1 << 1,              /* status */
 	PW_STOCK = 1 << 2,               /* stock quantity (and managed) */
 };
+/* A POS variant group is one variable product in the shop, its sizes the
+ * variations; the attribute they vary by is named the same everywhere. */
+enum product_kind { PRODUCT_SIMPLE = 0, PRODUCT_VARIABLE, PRODUCT_VARIATION };
+#define PRODUCT_VARIANT_ATTRIBUTE "Size"
+#define PRODUCT_OPTIONS_MAX 32
+#define PRODUCT_OPTION_LEN 64
 struct product_write {
 	unsigned fields;
+	enum product_kind kind;
 	char shop_id[MODEL_ID_LEN];
-	char reference[MODEL_ID_LEN];    /* ours (the POS id), kept on the shop record */
+	char parent_id[MODEL_ID_LEN];    /* a variation: its variable product's shop id */
+	char reference[MODEL_ID_LEN];    /* ours (the POS id, or the group's), kept on the shop record */
+	/* a variable product: every option; a variation: its own one */
+	char options[PRODUCT_OPTIONS_MAX][PRODUCT_OPTION_LEN];
+	size_t noptions;
 	char sku[128];
 	char name[256];
 	char description[1024];
@@ -159,6 +171,18 @@ struct product_write {
 	size_t ntiers;
 	int64_t stock;
 };
+
+/* A variable product as the shop holds it: its options and variations. */
+struct variable_product {
+	char id[MODEL_ID_LEN];
+	char sku[128];
+	int is_variable;                 /* the shop's record is a variable product */
+	char options[PRODUCT_OPTIONS_MAX][PRODUCT_OPTION_LEN];
+	size_t noptions;
+	struct shop_product *variations;
+	size_t nvariations;
+};
+void variable_product_release(struct variable_product *v);
 
 /* One item's outcome in a batch write. */
 struct write_outcome {

@@ -56,6 +56,24 @@ int catalog_resolve_category(struct catalog_batch *b, struct catalog_item *ci);
  * ended. Anything but REMOTE_OK: the lookup failed (b->re says why) and
  * the unmatched items are left open for the caller. */
 enum remote_status catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n);
+/* The matching step of catalog_match_by_sku over what the shop listed. */
+void catalog_match_found(struct catalog_batch *b, struct catalog_item **set, size_t n, const struct shop_product *found,
+			 size_t nfound);
+
+/* catalog_variants.c: the sizes among the batch's items (variant groups)
+ * get their variable product found, created or updated, and their writes
+ * turned into variations of it; a size whose variable product cannot be
+ * written is ended. Sizes are never matched by catalog_match_by_sku. */
+void catalog_plan_variants(struct catalog_batch *b);
+/* Where a size was last written: its variable product's shop id and its
+ * option ("" both when never); -1 with b->err on a store error. */
+int catalog_size_placement_get(struct catalog_batch *b, const char *pos_id, char *parent, size_t plen, char *option,
+			       size_t olen);
+int catalog_size_placement_set(struct catalog_batch *b, const char *pos_id, const char *parent, const char *option);
+/* After a lost answer to variation creates: find them among parent_id's
+ * variations by SKU (matched_now is set). */
+enum remote_status catalog_match_variations(struct catalog_batch *b, const char *parent_id,
+					    struct catalog_item **set, size_t n);
 
 /* Ending an item (flow_products.c) */
 void catalog_end(struct catalog_item *ci, enum item_status status, enum comment_id comment);

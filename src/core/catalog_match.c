@@ -248,7 +248,6 @@ catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t 
 	struct shop_product *found = NULL;
 	size_t k = 0, nfound = 0;
 	enum remote_status rs = REMOTE_OK;
-	int in_tx;
 
 	if (!skus)
 		return remote_fail(&b->re, REMOTE_TEMPORARY, "out of memory matching products by SKU");
@@ -271,8 +270,20 @@ catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t 
 		remote_error_reset(&b->re);
 		rs = b->shop->ops->products_by_sku(b->shop, skus, k, &found, &nfound, &b->re);
 	}
-	in_tx = rs == REMOTE_OK && nfound && store_tx_begin(b->st, &b->err) == 0;
-	for (size_t i = 0; rs == REMOTE_OK && i < n; i++) {
+	if (rs == REMOTE_OK)
+		catalog_match_found(b, set, n, found, nfound);
+	free(found);
+	free(skus);
+	return rs;
+}
+
+void
+catalog_match_found(struct catalog_batch *b, struct catalog_item **set, size_t n, const struct shop_product *found,
+		    size_t nfound)
+{
+	int in_tx = nfound && store_tx_begin(b->st, &b->err) == 0;
+
+	for (size_t i = 0; i < n; i++) {
 		const struct shop_product *hit = NULL;
 		int holders = 0;
 
@@ -297,7 +308,4 @@ catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t 
 			if (set[i]->matched_now && !set[i]->ended)
 				catalog_end_store_error(set[i], &b->err);
 	}
-	free(found);
-	free(skus);
-	return rs;
 }

@@ -9,12 +9,14 @@
  *
  *   1. product sync off, or the shop is master           skipped
  *   2. archived / unmarked for the web / gone in the POS  skipped, or set to draft when linked
- *   3. validation: name, SKU, sale price                  failed, naming the field; nothing sent
+ *   3. validation: name, SKU, sale price (a size: Size)   failed, naming the field; nothing sent
  *   4. category: linked, found by name, or created        (or skipped, per missing_category)
+ *   4b. sizes: their variable product found, created or updated (catalog_variants.c)
  *   5. unlinked products are matched by SKU in one lookup (the shop's SKUs are unique)
  *   6. content equal to what was last written             succeeded, nothing sent
- *   7. the rest in the shop's batch writes (100 a request); each item ends
- *      with its own answer: ok, or the shop's reason
+ *   7. the rest in the shop's batch writes (100 a request; products, then the
+ *      variations of each variable product); each item ends with its own
+ *      answer: ok, or the shop's reason
  *
  * A batch answered with a timeout, 429 or 5xx is not resent blindly: the
  * items whose creates may have landed are looked up by SKU right away and
@@ -183,9 +185,7 @@ classify(struct catalog_batch *b, struct catalog_item *ci, int gone)
 		}
 		return;
 	}
-	if (ci->p.variant_group[0])
-		catalog_end(ci, ITEM_SKIPPED, COMMENT_PRODUCT_VARIANT_NOT_YET);
-	else if (!ci->p.name[0])
+	if (!ci->p.name[0])
 		catalog_end(ci, ITEM_FAILED, COMMENT_PRODUCT_MISSING_NAME);
 	else if (!ci->p.sku[0])
 		catalog_end(ci, ITEM_FAILED, COMMENT_PRODUCT_MISSING_SKU);
@@ -193,6 +193,8 @@ classify(struct catalog_batch *b, struct catalog_item *ci, int gone)
 		catalog_end(ci, ITEM_FAILED, COMMENT_PRODUCT_MISSING_PRICE);
 	else if (ci->p.price.units < 0)
 		catalog_end(ci, ITEM_FAILED, COMMENT_PRODUCT_NEGATIVE_PRICE);
+	else if (ci->p.variant_group[0] && !ci->p.variant_option[0])
+		catalog_end(ci, ITEM_FAILED, COMMENT_PRODUCT_MISSING_OPTION);
 }
 
 /* The shop's copy of a valid product, on the shop's tax basis. */
@@ -218,6 +220,11 @@ build_write(struct catalog_batch *b, struct catalog_item *ci)
 		sbuf_addf(&ci->f.res->detail, "%zu price tier%s not in tier_map, not sent; ", unmapped,
 			  unmapped == 1 ? "" : "s");
 	snprintf(w->status, sizeof(w->status), "%s", w->regular_price.units > 0 ? "publish" : "draft");
+	if (ci->p.variant_group[0]) {   /* its variable product: catalog_variants.c */
+		w->kind = PRODUCT_VARIATION;
+		snprintf(w->options[0], sizeof(w->options[0]), "%s", ci->p.variant_option);
+		w->noptions = 1;
+	}
 	ci->write = 1;
 	return 0;
 }
@@ -232,6 +239,8 @@ fingerprint_write(struct catalog_item *ci)
 	money_format(w->regular_price, 2, price, sizeof(price));
 	sbuf_addf(&t, "%u|%s|%s|%s|%s|%s|%s|%s", w->fields, w->sku, w->name, w->description, w->category_id, price,
 		  w->status, ci->link.shop_id);
+	if (w->kind == PRODUCT_VARIATION)
+		sbuf_addf(&t, "|variation of %s|%s", w->parent_id, w->noptions ? w->options[0] : "");
 	for (size_t i = 0; i < w->ntiers; i++) {
 		money_format(w->tiers[i].price, 2, price, sizeof(price));
 		sbuf_addf(&t, "|%lld=%s", (long long)w->tiers[i].min_quantity, price);
@@ -254,6 +263,9 @@ wrote(struct catalog_batch *b, struct catalog_item *ci, const char *shop_id)
 			snprintf(ci->link.shop_id, sizeof(ci->link.shop_id), "%s", shop_id);
 		}
 	}
+	if (ci->linked && ci->w.kind == PRODUCT_VARIATION && (ci->w.fields & PW_CATALOG) &&
+	    catalog_size_placement_set(b, ci->p.id, ci->w.parent_id, ci->w.options[0]) < 0)
+		ci->linked = 0;   /* reported below as a link not saved */
 	if (b->stock_only) {
 		catalog_end(ci, ITEM_SUCCEEDED, COMMENT_SUCCESSFULLY_UPDATED);
 		return;
@@ -270,6 +282,8 @@ wrote(struct catalog_batch *b, struct catalog_item *ci, const char *shop_id)
 	}
 	if (ci->w.fields == PW_STATUS)
 		catalog_end(ci, ITEM_SUCCEEDED, COMMENT_PRODUCT_SET_TO_DRAFT);
+	else if (ci->w.kind == PRODUCT_VARIATION)
+		catalog_end(ci, ITEM_SUCCEEDED, COMMENT_PRODUCT_VARIATION_UPDATED);
 	else
 		catalog_end(ci, ITEM_SUCCEEDED, ci->category_created ? COMMENT_PRODUCT_CATEGORY_CREATED
 								 : COMMENT_SUCCESSFULLY_UPDATED);
@@ -286,7 +300,8 @@ recover_lost_creates(struct catalog_batch *b, struct catalog_item **chunk, size_
 	sbuf_addstr(&lost.message, b->re.message.buf);
 	sbuf_addstr(&lost.body, b->re.body.buf);
 	lost.retry_after_ms = b->re.retry_after_ms;
-	if (catalog_match_by_sku(b, chunk, n) != REMOTE_OK)
+	if ((chunk[0]->w.kind == PRODUCT_VARIATION ? catalog_match_variations(b, chunk[0]->w.parent_id, chunk, n)
+						   : catalog_match_by_sku(b, chunk, n)) != REMOTE_OK)
 		sbuf_addf(&lost.message, "; looking up what landed failed too: %s", b->re.message.buf);
 	for (size_t i = 0; i < n; i++) {
 		struct catalog_item *ci = chunk[i];
@@ -386,15 +401,42 @@ out:
 	free(o);
 }
 
+/* Products first, then the variations of each variable product together:
+ * one request writes one or the other. */
+static int
+by_write_target(const void *x, const void *y)
+{
+	const struct catalog_item *a = *(struct catalog_item *const *)x, *b = *(struct catalog_item *const *)y;
+	int va = a->w.kind == PRODUCT_VARIATION, vb = b->w.kind == PRODUCT_VARIATION;
+
+	if (va != vb)
+		return va - vb;
+	if (va) {
+		int c = strcmp(a->w.parent_id, b->w.parent_id);
+
+		if (c)
+			return c;
+	}
+	return a < b ? -1 : a > b;   /* batch order within a target */
+}
+
+static int
+same_target(const struct catalog_item *a, const struct catalog_item *b)
+{
+	int va = a->w.kind == PRODUCT_VARIATION, vb = b->w.kind == PRODUCT_VARIATION;
+
+	return va == vb && (!va || strcmp(a->w.parent_id, b->w.parent_id) == 0);
+}
+
 /* Step 6 and 7: drop what the shop already holds, send the rest in batches. */
 static void
 send_writes(struct catalog_batch *b)
 {
 	size_t max = b->shop->ops->products_write_max ? b->shop->ops->products_write_max : 1;
-	struct catalog_item **chunk = calloc(max, sizeof(*chunk));
-	size_t k = 0;
+	struct catalog_item **todo = calloc(b->n ? b->n : 1, sizeof(*todo));
+	size_t n = 0, start = 0;
 
-	if (!chunk) {
+	if (!todo) {
 		end_all(b, ITEM_RETRY, b->not_updated);
 		return;
 	}
@@ -406,19 +448,20 @@ send_writes(struct catalog_batch *b)
 		fingerprint_write(ci);
 		if (!b->stock_only && ci->linked && strcmp(ci->fp, ci->link.fingerprint) == 0) {
 			catalog_end(ci, ITEM_SUCCEEDED, ci->w.fields == PW_STATUS ? COMMENT_PRODUCT_SET_TO_DRAFT
-										 : COMMENT_SUCCESSFULLY_UPDATED);
+							: ci->w.kind == PRODUCT_VARIATION ? COMMENT_PRODUCT_VARIATION_UPDATED
+							: COMMENT_SUCCESSFULLY_UPDATED);
 			sbuf_addstr(&ci->f.res->detail, "the shop already has these values; nothing sent");
 			continue;
 		}
-		chunk[k++] = ci;
-		if (k == max) {
-			send_chunk(b, chunk, k);
-			k = 0;
-		}
+		todo[n++] = ci;
 	}
-	if (k)
-		send_chunk(b, chunk, k);
-	free(chunk);
+	qsort(todo, n, sizeof(*todo), by_write_target);
+	for (size_t i = 1; i <= n; i++)
+		if (i == n || i - start == max || !same_target(todo[start], todo[i])) {
+			send_chunk(b, todo + start, i - start);
+			start = i;
+		}
+	free(todo);
 }
 
 /* Step 5 for every unlinked product about to be created. */
@@ -433,7 +476,7 @@ match_unlinked(struct catalog_batch *b)
 		return -1;
 	}
 	for (size_t i = 0; i < b->n; i++)
-		if (!b->ci[i].ended && b->ci[i].write && !b->ci[i].linked)
+		if (!b->ci[i].ended && b->ci[i].write && !b->ci[i].linked && b->ci[i].w.kind != PRODUCT_VARIATION)
 			set[k++] = &b->ci[i];
 	if (k && catalog_match_by_sku(b, set, k) != REMOTE_OK) {
 		/* never create what cannot be checked first */
@@ -474,6 +517,7 @@ plan_stock(struct catalog_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct catalog_item *ci = &b->ci[i];
+		char option[PRODUCT_OPTION_LEN];
 		int64_t qty;
 		int rc;
 
@@ -492,6 +536,14 @@ plan_stock(struct catalog_batch *b)
 		}
 		ci->linked = 1;
 		snprintf(ci->p.id, sizeof(ci->p.id), "%s", ci->f.it->subject_id);
+		/* a size: its variation is written under its variable product */
+		if (catalog_size_placement_get(b, ci->p.id, ci->w.parent_id, sizeof(ci->w.parent_id), option,
+					       sizeof(option)) < 0) {
+			catalog_end_store_error(ci, &b->err);
+			continue;
+		}
+		if (ci->w.parent_id[0])
+			ci->w.kind = PRODUCT_VARIATION;
 		ci->w.fields = PW_STOCK;
 		ci->w.stock = qty;
 		ci->write = 1;
@@ -544,6 +596,7 @@ run(struct catalog_batch *b)
 		if (!ci->ended && !ci->write && build_write(b, ci) == 0)
 			catalog_resolve_category(b, ci);
 	}
+	catalog_plan_variants(b);
 	if (match_unlinked(b) == 0)
 		send_writes(b);
 }

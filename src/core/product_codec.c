@@ -31,6 +31,7 @@ product_to_payload(const struct product *p)
 	    json_object_set_new(o, "description", json_string(p->description)) < 0 ||
 	    json_object_set_new(o, "category_id", json_string(p->category_id)) < 0 ||
 	    json_object_set_new(o, "variant_group", json_string(p->variant_group)) < 0 ||
+	    json_object_set_new(o, "variant_option", json_string(p->variant_option)) < 0 ||
 	    json_object_set_new(o, "price", p->has_price ? money_json(p->price) : json_null()) < 0 ||
 	    json_object_set_new(o, "price_includes_tax", json_boolean(p->price_includes_tax)) < 0 ||
 	    json_object_set_new(o, "tax_percent", money_json(p->tax_percent)) < 0 ||
@@ -85,6 +86,8 @@ product_from_payload(const char *text, struct product *out, struct sbuf *err)
 	    copy_text(o, "description", out->description, sizeof(out->description), err) < 0 ||
 	    copy_text(o, "category_id", out->category_id, sizeof(out->category_id), err) < 0 ||
 	    copy_text(o, "variant_group", out->variant_group, sizeof(out->variant_group), err) < 0 ||
+	    (json_object_get(o, "variant_option") &&   /* absent in payloads queued before sizes synced */
+	     copy_text(o, "variant_option", out->variant_option, sizeof(out->variant_option), err) < 0) ||
 	    read_money(o, "tax_percent", &out->tax_percent, err) < 0)
 		goto out;
 	out->has_price = !json_is_null(json_object_get(o, "price"));

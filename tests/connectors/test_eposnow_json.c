@@ -72,6 +72,7 @@ test_epos__product_all_fields(void **state)
 			 "\"SalePrice\":12.34,\"IsSalePriceIncTax\":true,\"CategoryId\":5,"
 			 "\"Barcode\":\"5000001000001\",\"SalePriceTaxGroupId\":1,\"Sku\":\"TS-17\","
 			 "\"SellOnWeb\":true,\"IsArchived\":true,\"Unknown\":{\"x\":[1,2]},"
+			 "\"VariantGroupId\":44,\"Size\":\"XL\","
 			 "\"CustomerProductPricingDetails\":[{\"PriceId\":1,\"TypeId\":2,\"TypeName\":\"Trade\","
 			 "\"Price\":10.00,\"EatOutPrice\":10.5,\"ProductId\":17},"
 			 "{\"TypeId\":4,\"TypeName\":\"VIP\",\"Price\":9}]}");
@@ -84,6 +85,8 @@ test_epos__product_all_fields(void **state)
 	assert_string_equal(p.name, "Blue Lamp");
 	assert_string_equal(p.description, "A lamp");
 	assert_string_equal(p.category_id, "5");
+	assert_string_equal(p.variant_group, "44");   /* one size of a variable product */
+	assert_string_equal(p.variant_option, "XL");
 	assert_int_equal(p.has_price, 1);
 	assert_int_equal(p.price.units, 123400);
 	assert_int_equal(p.price_includes_tax, 1);

@@ -537,6 +537,91 @@ must_find_sku(const struct shop_product *v, size_t n, const char *sku)
 	return p;
 }
 
+/* A variable product and its variations: the attribute with every option,
+ * one request per product's variations, the variable product read back. */
+static void
+test_cat__variable_products(void **state)
+{
+	struct remote_error re;
+	struct connector *c;
+	struct product_write parent, v[3];
+	struct write_outcome out[3];
+	struct variable_product vp;
+	char path[256], *text;
+	struct sbuf err = SBUF_INIT;
+	json_t *j = NULL;
+	long before;
+
+	NEED_SANDBOX();
+	remote_error_init(&re);
+	c = open_sandbox();
+
+	fill_write(&parent, "", "VTEE", "Tee");
+	parent.kind = PRODUCT_VARIABLE;
+	snprintf(parent.options[0], PRODUCT_OPTION_LEN, "S");
+	snprintf(parent.options[1], PRODUCT_OPTION_LEN, "M");
+	parent.noptions = 2;
+	j = wc_product_write_json(&parent, &err);
+	text = dump(j);
+	/* no price and no quantity prices on the variable product itself */
+	assert_string_equal(text, "{\"attributes\":[{\"name\":\"Size\",\"options\":[\"S\",\"M\"],\"variation\":true,"
+				  "\"visible\":true}],\"description\":\"Blue\",\"meta_data\":[{\"key\":\"_tillsync_ref\","
+				  "\"value\":\"POS-VTEE\"}],\"name\":\"Tee\",\"sku\":\"VTEE\",\"type\":\"variable\"}");
+	free(text);
+	json_decref(j);
+	assert_int_equal(OPS.products_write(c, &parent, 1, out, &re), REMOTE_OK);
+	assert_true(out[0].ok);
+	snprintf(parent.shop_id, sizeof(parent.shop_id), "%s", out[0].id);
+
+	for (int i = 0; i < 2; i++) {
+		fill_write(&v[i], "", i ? "VTEE-M" : "VTEE-S", "ignored");
+		v[i].kind = PRODUCT_VARIATION;
+		snprintf(v[i].parent_id, sizeof(v[i].parent_id), "%s", parent.shop_id);
+		snprintf(v[i].options[0], PRODUCT_OPTION_LEN, "%s", i ? "M" : "S");
+		v[i].noptions = 1;
+	}
+	v[1].regular_price = money_of("13");
+	j = wc_product_write_json(&v[0], &err);
+	text = dump(j);
+	/* a variation: its option, no name and no categories (its parent's) */
+	assert_string_equal(text, "{\"attributes\":[{\"name\":\"Size\",\"option\":\"S\"}],\"description\":\"Blue\","
+				  "\"meta_data\":[{\"key\":\"_tillsync_ref\",\"value\":\"POS-VTEE-S\"},{\"key\":"
+				  "\"_tillsync_quantity_prices\",\"value\":\"[]\"}],\"regular_price\":\"12.50\","
+				  "\"sku\":\"VTEE-S\"}");
+	free(text);
+	json_decref(j);
+	before = sandbox_requests("POST /products/{id}/variations/batch");
+	if (OPS.products_write(c, v, 2, out, &re) != REMOTE_OK)
+		fail_msg("variations: %s", re.message.buf);
+	assert_int_equal(sandbox_requests("POST /products/{id}/variations/batch"), before + 1);
+	assert_true(out[0].ok && out[1].ok);
+	snprintf(path, sizeof(path), "/products/%s/variations/%s", parent.shop_id, out[1].id);
+	assert_int_equal(woo("GET", path, NULL, &j), 200);
+	assert_string_equal(jstr(j, "regular_price"), "13.00");
+	json_decref(j);
+
+	/* products and variations, or variations of two products: never one request */
+	v[2] = v[0];
+	snprintf(v[2].parent_id, sizeof(v[2].parent_id), "999");
+	assert_int_equal(OPS.products_write(c, v, 3, out, &re), REMOTE_REFUSED);
+	assert_int_equal(OPS.products_write(c, (struct product_write[]){ parent, v[0] }, 2, out, &re), REMOTE_REFUSED);
+	assert_int_equal(sandbox_requests("POST /products/{id}/variations/batch"), before + 1);
+
+	/* read back: the options and the variations with their own SKUs */
+	assert_int_equal(OPS.variable_product_get(c, parent.shop_id, &vp, &re), REMOTE_OK);
+	assert_true(vp.is_variable);
+	assert_string_equal(vp.sku, "VTEE");
+	assert_int_equal(vp.noptions, 2);
+	assert_string_equal(vp.options[1], "M");
+	assert_int_equal(vp.nvariations, 2);
+	assert_non_null(must_find_sku(vp.variations, vp.nvariations, "VTEE-M"));
+	variable_product_release(&vp);
+	assert_int_equal(OPS.variable_product_get(c, "987654", &vp, &re), REMOTE_NOT_FOUND);
+	OPS.close(c);
+	remote_error_release(&re);
+	sbuf_release(&err);
+}
+
 static void
 make_product(const char *sku, char *id, size_t len)
 {
@@ -760,6 +845,7 @@ main(void)
 		cmocka_unit_test(test_cat__stock_page),
 		cmocka_unit_test(test_cat__rate_limited),
 		cmocka_unit_test(test_cat__batch_lost_answers),
+		cmocka_unit_test(test_cat__variable_products),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -62,10 +62,10 @@ expect_eq "$(woo_by_sku FREE-1 | jq_py '[p["status"] for p in j]')" '["draft"]' 
 expect_eq "$(product_item "$NOSKU")" $'failed\tProduct not sent: its SKU is missing in Epos Now (WooCommerce products are matched by SKU)' \
 	"validation names the missing field"
 expect_eq "$(product_item "$TILL")" "" "a product not for the web is not queued"
-expect_eq "$(product_item "$SIZE_S")" $'skipped\tProduct is one size of a variable product; variable products are not synced to WooCommerce yet, so it is left as it is there' \
-	"a size of a variable product says it is not synced yet"
+expect_eq "$(product_item "$SIZE_S")" $'succeeded\tSuccessfully Updated as a variation of the WooCommerce variable product' \
+	"a size of a variable product is a variation (t0109 covers them)"
 expect_eq "$(woo_by_sku TILL-1)" "[]" "and not in the shop"
-expect_eq "$($T --json links list --account cat --entity product | json_len)" "4" "four products linked"
+expect_eq "$($T --json links list --account cat --entity product | json_len)" "5" "four products and a variation linked"
 
 # nothing changed: the next scan queues nothing and writes nothing
 ctl POST /reset-counters >/dev/null

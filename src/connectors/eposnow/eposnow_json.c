@@ -330,6 +330,7 @@ product_read(const json_t *o, const struct epos_tax_table *t, struct product *p,
 	    text_field(o, "Description", p->description, sizeof(p->description), who, err) < 0 ||
 	    id_field(o, "CategoryId", p->category_id, sizeof(p->category_id), who, err) < 0 ||
 	    id_field(o, "VariantGroupId", p->variant_group, sizeof(p->variant_group), who, err) < 0 ||
+	    text_field(o, "Size", p->variant_option, sizeof(p->variant_option), who, err) < 0 ||
 	    decimal_field(o, "SalePrice", &p->price, &p->has_price, who, err) < 0)
 		return EPOS_JSON_BAD;
 	p->price_includes_tax = jf_bool(o, "IsSalePriceIncTax");

@@ -381,17 +381,32 @@ wc_products_write(struct connector *c, const struct product_write *wr, size_t n,
 	struct sbuf err = SBUF_INIT;
 	unsigned char sent[WC_PRODUCTS_WRITE_MAX];
 	size_t nsent = 0, ncreate = 0;
-	char what[96];
+	char what[96], path[64 + MODEL_ID_LEN];
 	json_t *body = NULL, *answer = NULL;
 	enum remote_status st;
+	int variations = n && wr[0].kind == PRODUCT_VARIATION;
 
 	remote_error_reset(re);
-	snprintf(what, sizeof(what), "writing %zu product%s to WooCommerce", n, n == 1 ? "" : "s");
+	snprintf(what, sizeof(what), "writing %zu %s%s to WooCommerce", n, variations ? "variation" : "product",
+		 n == 1 ? "" : "s");
 	if (n > WC_PRODUCTS_WRITE_MAX)
 		return remote_fail(re, REMOTE_REFUSED, "%s: WooCommerce takes at most %d products in one request",
 				   what, WC_PRODUCTS_WRITE_MAX);
 	if (n == 0)
 		return REMOTE_OK;
+	/* variations have their own batch route, one variable product at a time */
+	for (size_t i = 0; i < n; i++)
+		if ((wr[i].kind == PRODUCT_VARIATION) != variations ||
+		    (variations && strcmp(wr[i].parent_id, wr[0].parent_id) != 0))
+			return remote_fail(re, REMOTE_REFUSED, "%s: products and variations of different products "
+					   "cannot share one request", what);
+	if (variations && !wc_valid_id(wr[0].parent_id))
+		return remote_fail(re, REMOTE_REFUSED, "%s: '%.40s' is not a WooCommerce product id", what,
+				   wr[0].parent_id);
+	if (variations)
+		snprintf(path, sizeof(path), "/products/%s/variations/batch", wr[0].parent_id);
+	else
+		snprintf(path, sizeof(path), "/products/batch");
 	body = wc_products_batch_json(wr, n, sent, out, &err);
 	if (!body) {
 		st = remote_fail(re, REMOTE_TEMPORARY, "%s: %s", what, err.buf);
@@ -405,7 +420,7 @@ wc_products_write(struct connector *c, const struct product_write *wr, size_t n,
 		st = REMOTE_OK;
 		goto out;
 	}
-	st = wc_call(w, "POST", "/products/batch", body, &answer, NULL, re, what);
+	st = wc_call(w, "POST", path, body, &answer, NULL, re, what);
 	if (st != REMOTE_OK) {
 		/* remote_http_call already judged timeouts, broken answers and
 		 * 500/502/504; a 503 may be a proxy that gave up waiting too */
@@ -421,6 +436,72 @@ wc_products_write(struct connector *c, const struct product_write *wr, size_t n,
 out:
 	json_decref(body);
 	json_decref(answer);
+	sbuf_release(&err);
+	return st;
+}
+
+/* --- variable products --------------------------------------------------- */
+
+/* The attribute from the product, the variations (their SKUs as stored:
+ * context=edit, or an empty one would show the parent's) in pages. */
+enum remote_status
+wc_variable_product_get(struct connector *c, const char *shop_id, struct variable_product *out,
+			struct remote_error *re)
+{
+	struct wc *w = wc_of(c);
+	struct sbuf err = SBUF_INIT;
+	size_t cap = 0;
+	int64_t total_pages;
+	char what[96], path[160];
+	json_t *j = NULL;
+	enum remote_status st;
+	int page, more = 1;
+
+	memset(out, 0, sizeof(*out));
+	remote_error_reset(re);
+	snprintf(what, sizeof(what), "reading variable product %.40s from WooCommerce", shop_id);
+	if (!wc_valid_id(shop_id))
+		return remote_fail(re, REMOTE_REFUSED, "%s: not a WooCommerce product id", what);
+	snprintf(path, sizeof(path), "/products/%s?_fields=id,sku,type,attributes&context=edit", shop_id);
+	st = wc_call(w, "GET", path, NULL, &j, NULL, re, what);
+	if (st != REMOTE_OK)
+		goto out;
+	if (wc_variable_product_from_json(j, out, &err) < 0) {
+		st = wc_bad_answer(re, what, &err);
+		goto out;
+	}
+	json_decref(j);
+	j = NULL;
+	for (page = 1; more && st == REMOTE_OK; page++) {
+		if (page > WC_SKU_QUERY_PAGES) {
+			st = remote_fail(re, REMOTE_BAD_ANSWER, "%s: more than %d pages of variations", what,
+					 WC_SKU_QUERY_PAGES);
+			break;
+		}
+		snprintf(path, sizeof(path), "/products/%s/variations?per_page=%d&page=%d&context=edit"
+			 "&_fields=id,sku,status", shop_id, WC_PER_PAGE, page);
+		st = wc_get_list(w, path, &j, &total_pages, re, what);
+		if (st != REMOTE_OK)
+			break;
+		if (grow((void **)&out->variations, &cap, out->nvariations, json_array_size(j),
+			 sizeof(*out->variations)) < 0) {
+			st = out_of_memory(re, what);
+			break;
+		}
+		for (size_t i = 0; i < json_array_size(j) && st == REMOTE_OK; i++) {
+			if (wc_shop_product_from_json(json_array_get(j, i), &out->variations[out->nvariations], &err) < 0)
+				st = wc_bad_answer(re, what, &err);
+			else
+				out->nvariations++;
+		}
+		more = wc_page_more(page, total_pages, json_array_size(j));
+		json_decref(j);
+		j = NULL;
+	}
+out:
+	if (st != REMOTE_OK)
+		variable_product_release(out);
+	json_decref(j);
 	sbuf_release(&err);
 	return st;
 }

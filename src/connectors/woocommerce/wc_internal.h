@@ -68,6 +68,8 @@ enum remote_status wc_products_by_sku(struct connector *c, const char *const *sk
 				      struct shop_product **out, size_t *n, struct remote_error *re);
 enum remote_status wc_products_write(struct connector *c, const struct product_write *w, size_t n,
 				     struct write_outcome *out, struct remote_error *re);
+enum remote_status wc_variable_product_get(struct connector *c, const char *shop_id, struct variable_product *out,
+					   struct remote_error *re);
 /* WooCommerce's own batch limit (woocommerce_rest_batch_items_limit) */
 #define WC_PRODUCTS_WRITE_MAX 100
 

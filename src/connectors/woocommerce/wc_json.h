@@ -75,6 +75,10 @@ int wc_stock_from_json(const json_t *j, struct stock_level *out, struct sbuf *er
 /* An element of GET /products?_fields=id,sku,status: reads only those. */
 int wc_shop_product_from_json(const json_t *j, struct shop_product *out, struct sbuf *err);
 
+/* GET /products/{id}?_fields=id,sku,type,attributes: the options of our
+ * variant attribute (found by name, without case); variations are not read. */
+int wc_variable_product_from_json(const json_t *j, struct variable_product *out, struct sbuf *err);
+
 /* One create (shop_id "") or update ({"id":N,...}) of POST /products/batch,
  * only the parts w->fields names. NULL with err naming the field that cannot
  * be sent; a create needs PW_CATALOG (a product without its SKU could not

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "connectors/json_fields.h"
 
@@ -286,6 +287,35 @@ wc_shop_product_from_json(const json_t *j, struct shop_product *out, struct sbuf
 	return 0;
 }
 
+int
+wc_variable_product_from_json(const json_t *j, struct variable_product *out, struct sbuf *err)
+{
+	const json_t *attrs = json_object_get(j, "attributes"), *a, *opts, *o;
+	size_t i, k;
+
+	memset(out, 0, sizeof(*out));
+	if (own_id(j, out->id, sizeof(out->id), "product", err) < 0)
+		return -1;
+	sku_field(j, out->sku, sizeof(out->sku));
+	out->is_variable = strcmp(str_of(j, "type"), "variable") == 0;
+	if (attrs && !json_is_array(attrs))
+		return error_set(err, "product %s: 'attributes' is not a list", out->id);
+	json_array_foreach(attrs, i, a) {
+		if (strcasecmp(str_of(a, "name"), PRODUCT_VARIANT_ATTRIBUTE) != 0)
+			continue;
+		opts = json_object_get(a, "options");
+		json_array_foreach(opts, k, o) {
+			if (!json_is_string(o) || json_string_length(o) >= PRODUCT_OPTION_LEN)
+				continue;   /* not one of ours: left as the merchant has it */
+			if (out->noptions == PRODUCT_OPTIONS_MAX)
+				return error_set(err, "product %s has more than %d options of '%s'", out->id,
+						 PRODUCT_OPTIONS_MAX, PRODUCT_VARIANT_ATTRIBUTE);
+			memcpy(out->options[out->noptions++], json_string_value(o), json_string_length(o) + 1);
+		}
+	}
+	return 0;
+}
+
 /* ---- writing products --------------------------------------------------- */
 
 /* [{"min_qty":10,"price":"9.50"},...]: plain text built by hand, so its
@@ -322,6 +352,34 @@ add_meta(json_t *arr, const char *key, const char *value, struct sbuf *err)
 	return set_text(m, "key", key, err) < 0 || set_text(m, "value", value, err) < 0 ? -1 : 0;
 }
 
+/*
+ * A variable product carries the attribute with every option (visible, used
+ * for variations); a variation names its own option. WooCommerce keeps a
+ * variation's option only if its parent lists it, so the caller sends the
+ * parent's full list first.
+ */
+static int
+attributes_field(json_t *j, const struct product_write *w, struct sbuf *err)
+{
+	json_t *attrs = json_array(), *a = json_object(), *opts;
+
+	if (set_new(j, "attributes", attrs, err) < 0 || !a || json_array_append_new(attrs, a) < 0)
+		return error_set(err, "out of memory building 'attributes'");
+	if (set_text(a, "name", PRODUCT_VARIANT_ATTRIBUTE, err) < 0)
+		return -1;
+	if (w->kind == PRODUCT_VARIATION)
+		return w->noptions == 1 ? set_text(a, "option", w->options[0], err)
+					: error_set(err, "a variation needs exactly one option, not %zu", w->noptions);
+	opts = json_array();
+	if (set_new(a, "options", opts, err) < 0 || set_new(a, "visible", json_true(), err) < 0 ||
+	    set_new(a, "variation", json_true(), err) < 0)
+		return -1;
+	for (size_t i = 0; i < w->noptions && i < PRODUCT_OPTIONS_MAX; i++)
+		if (json_array_append_new(opts, json_string(w->options[i])) < 0)
+			return error_set(err, "option %zu is not UTF-8 text", i + 1);
+	return 0;
+}
+
 static int
 catalog_fields(json_t *j, const struct product_write *w, struct sbuf *err)
 {
@@ -332,10 +390,15 @@ catalog_fields(json_t *j, const struct product_write *w, struct sbuf *err)
 	int rc = -1;
 
 	money_format(w->regular_price, 2, price, sizeof(price));
-	if (set_text(j, "sku", w->sku, err) < 0 || set_text(j, "name", w->name, err) < 0 ||
-	    set_text(j, "description", w->description, err) < 0 || set_text(j, "regular_price", price, err) < 0)
+	if (set_text(j, "sku", w->sku, err) < 0 || set_text(j, "description", w->description, err) < 0)
 		goto out;
-	if (w->category_id[0]) {
+	/* a variation's name is its parent's; a variable product's price is its variations' */
+	if ((w->kind != PRODUCT_VARIATION && set_text(j, "name", w->name, err) < 0) ||
+	    (w->kind != PRODUCT_VARIABLE && set_text(j, "regular_price", price, err) < 0) ||
+	    (w->kind == PRODUCT_VARIABLE && set_text(j, "type", "variable", err) < 0) ||
+	    (w->kind != PRODUCT_SIMPLE && attributes_field(j, w, err) < 0))
+		goto out;
+	if (w->category_id[0] && w->kind != PRODUCT_VARIATION) {
 		if (id_int(w->category_id, &cat_id) < 0) {
 			error_set(err, "the category '%.40s' is not a WooCommerce category id", w->category_id);
 			goto out;
@@ -353,7 +416,8 @@ catalog_fields(json_t *j, const struct product_write *w, struct sbuf *err)
 	if (w->reference[0] && add_meta(meta, WC_META_PRODUCT_REF, w->reference, err) < 0)
 		goto out;
 	/* always sent, "[]" included, so tiers removed in the POS disappear */
-	if (tiers_text(w, &tiers, err) < 0 || add_meta(meta, WC_META_QUANTITY_PRICES, tiers.buf, err) < 0)
+	if (w->kind != PRODUCT_VARIABLE &&
+	    (tiers_text(w, &tiers, err) < 0 || add_meta(meta, WC_META_QUANTITY_PRICES, tiers.buf, err) < 0))
 		goto out;
 	rc = 0;
 out:

@@ -957,6 +957,7 @@ const struct connector_ops woocommerce_connector = {
 	.products_by_sku = wc_products_by_sku,
 	.products_write = wc_products_write,
 	.products_write_max = WC_PRODUCTS_WRITE_MAX,
+	.variable_product_get = wc_variable_product_get,
 	.webhook_verify = wc_webhook_verify,
 	.webhooks_ensure = wc_webhooks_ensure,
 };

@@ -1,0 +1,591 @@
+/*
+ * catalog_variants.c: the sizes of one article (a POS variant group) as one
+ * variable product in the shop, each size a variation of it
+ * (docs/catalog.md, "Variable products").
+ *
+ * The POS keeps no record for the article itself, only its sizes sharing a
+ * group id, so the variable product is derived from a size:
+ *   - SKU: the size's SKU without its "-<size>" ending ("TEE-M" -> "TEE");
+ *     when it has no such ending, "variant-group-<group id>"
+ *   - name: the size's name without its " - <size>" ending
+ *   - description and category: the size's
+ *   - status: set once, when it is created (publish when a size is)
+ *   - options: every size the shop's product lists, plus the batch's own
+ *
+ * Links: "product_group" (group -> variable product), found by that SKU
+ * before it is ever created; "product" (size -> variation), found among the
+ * variable product's variations by SKU before any create. Where a size was
+ * last written (its variable product and option) is kept as the size's
+ * shop-side "variation" fingerprint: writes that come without the group
+ * (stock levels, drafts) find their variable product there. The variable
+ * product is read again only when it changes, gets an unlinked size, or a
+ * size changes its option, so a size's price change costs one request.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/catalog.h"
+#include "core/duplicates.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+
+struct variant_group {
+	const char *id;                  /* the POS group id (a member's p.variant_group) */
+	struct catalog_item **members;
+	size_t n;
+	int has_content;                 /* a member carries the catalog fields: w can be written */
+	int linked;                      /* link holds the variable product */
+	struct link link;
+	struct product_write w;          /* the variable product */
+	char fp[65];
+	int need_read, write, ended;
+};
+
+static int
+is_separator(char c)
+{
+	return c == ' ' || c == '-' || c == '_' || c == '/' || c == '.' || c == ',';
+}
+
+/* text without a trailing "<separators><option>"; 0 when it has none */
+static int
+strip_option(const char *text, const char *option, char *out, size_t len)
+{
+	size_t tl = strlen(text), ol = strlen(option);
+
+	if (!ol || tl <= ol || strcasecmp(text + tl - ol, option) != 0 || !is_separator(text[tl - ol - 1]))
+		return 0;
+	tl -= ol;
+	while (tl && is_separator(text[tl - 1]))
+		tl--;
+	if (!tl)
+		return 0;
+	snprintf(out, len, "%.*s", (int)tl, text);
+	return 1;
+}
+
+static void
+end_members(struct variant_group *g, enum item_status status, enum comment_id comment, const char *reason)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (!g->members[i]->ended)
+			catalog_end_with_reason(g->members[i], status, comment, reason);
+	g->ended = 1;
+}
+
+static void
+end_members_remote(struct variant_group *g, enum item_status status, enum comment_id comment,
+		   const struct remote_error *re)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (!g->members[i]->ended)
+			catalog_end_remote(g->members[i], status, comment, re);
+	g->ended = 1;
+}
+
+static void
+end_members_store(struct variant_group *g, const struct sbuf *err)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (!g->members[i]->ended)
+			catalog_end_store_error(g->members[i], err);
+	g->ended = 1;
+}
+
+static int
+has_option(const struct product_write *w, const char *option)
+{
+	for (size_t i = 0; i < w->noptions; i++)
+		if (strcmp(w->options[i], option) == 0)
+			return 1;
+	return 0;
+}
+
+/* Adds option to the variable product; -1 when it would hold too many. */
+static int
+add_option(struct product_write *w, const char *option)
+{
+	if (has_option(w, option))
+		return 0;
+	if (w->noptions == PRODUCT_OPTIONS_MAX)
+		return -1;
+	snprintf(w->options[w->noptions++], PRODUCT_OPTION_LEN, "%s", option);
+	return 0;
+}
+
+/* The variable product from its first member with content (see the top). */
+static void
+derive_parent(struct variant_group *g)
+{
+	struct product_write *w = &g->w;
+
+	for (size_t i = 0; i < g->n && !g->has_content; i++) {
+		const struct catalog_item *ci = g->members[i];
+
+		if (ci->ended || !(ci->w.fields & PW_CATALOG))
+			continue;
+		g->has_content = 1;
+		memset(w, 0, sizeof(*w));
+		w->kind = PRODUCT_VARIABLE;
+		w->fields = PW_CATALOG;
+		if (!strip_option(ci->w.sku, ci->p.variant_option, w->sku, sizeof(w->sku)))
+			snprintf(w->sku, sizeof(w->sku), "variant-group-%s", g->id);
+		if (!strip_option(ci->w.name, ci->p.variant_option, w->name, sizeof(w->name)))
+			snprintf(w->name, sizeof(w->name), "%s", ci->w.name);
+		snprintf(w->description, sizeof(w->description), "%s", ci->w.description);
+		snprintf(w->category_id, sizeof(w->category_id), "%s", ci->w.category_id);
+		snprintf(w->reference, sizeof(w->reference), "group:%.80s", g->id);
+		snprintf(w->status, sizeof(w->status), "%s", ci->w.status);
+	}
+}
+
+/* What the variable product was last written as; options and status are
+ * left out (options are checked by reading, status is set once). */
+static void
+parent_fingerprint(struct variant_group *g, const char *shop_id)
+{
+	struct sbuf t = SBUF_INIT;
+
+	sbuf_addf(&t, "variable|%s|%s|%s|%s|%s", g->w.sku, g->w.name, g->w.description, g->w.category_id, shop_id);
+	flow_fingerprint(t.buf, g->fp);
+	sbuf_release(&t);
+}
+
+/* The batch's groups: members in batch order, the group's link loaded. */
+static struct variant_group *
+collect_groups(struct catalog_batch *b, size_t *ng, struct catalog_item ***block)
+{
+	struct variant_group *g = calloc(b->n ? b->n : 1, sizeof(*g));
+	struct catalog_item **slots = calloc(b->n ? b->n : 1, sizeof(*slots));
+	size_t n = 0, used = 0;
+
+	*ng = 0;
+	*block = slots;
+	if (!g || !slots) {
+		free(g);
+		free(slots);
+		*block = NULL;
+		return NULL;
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		struct catalog_item *ci = &b->ci[i];
+		size_t k;
+
+		if (ci->ended || !ci->write || !ci->p.variant_group[0])
+			continue;
+		for (k = 0; k < n && strcmp(g[k].id, ci->p.variant_group) != 0; k++)
+			;
+		if (k == n) {
+			g[n].id = ci->p.variant_group;
+			n++;
+		}
+		g[k].n++;
+	}
+	/* members of each group side by side in one block */
+	for (size_t k = 0; k < n; k++) {
+		g[k].members = slots + used;
+		used += g[k].n;
+		g[k].n = 0;
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		struct catalog_item *ci = &b->ci[i];
+
+		if (ci->ended || !ci->write || !ci->p.variant_group[0])
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(g[k].id, ci->p.variant_group) == 0) {
+				g[k].members[g[k].n++] = ci;
+				break;
+			}
+	}
+	*ng = n;
+	return g;
+}
+
+#define PLACEMENT_ENTITY "variation"
+
+int
+catalog_size_placement_get(struct catalog_batch *b, const char *pos_id, char *parent, size_t plen, char *option,
+			   size_t olen)
+{
+	char *text = NULL, *tab;
+	int rc = store_fingerprint_get(b->st, b->account.id, "shop", PLACEMENT_ENTITY, pos_id, &text, &b->err);
+
+	parent[0] = option[0] = '\0';
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && (tab = strchr(text, '\t')) != NULL) {
+		snprintf(parent, plen, "%.*s", (int)(tab - text), text);
+		snprintf(option, olen, "%s", tab + 1);
+	}
+	free(text);
+	return 0;
+}
+
+int
+catalog_size_placement_set(struct catalog_batch *b, const char *pos_id, const char *parent, const char *option)
+{
+	struct sbuf t = SBUF_INIT;
+	int rc;
+
+	sbuf_addf(&t, "%s\t%s", parent, option);
+	rc = t.failed ? error_set(&b->err, "out of memory")
+		      : store_fingerprint_set(b->st, b->account.id, "shop", PLACEMENT_ENTITY, pos_id, t.buf,
+					      time_now_ms(), &b->err);
+	sbuf_release(&t);
+	return rc;
+}
+
+/* Loads the group's link and decides whether the shop's copy must be read. */
+static void
+load_group(struct catalog_batch *b, struct variant_group *g)
+{
+	int rc = store_link_by_pos(b->st, b->account.id, "product_group", g->id, &g->link, &b->err);
+
+	if (rc < 0)
+		return end_members_store(g, &b->err);
+	g->linked = rc == 0;
+	derive_parent(g);
+	if (!g->has_content || !g->linked)
+		return;
+	parent_fingerprint(g, g->link.shop_id);
+	g->need_read = strcmp(g->fp, g->link.fingerprint) != 0;
+	for (size_t i = 0; i < g->n && !g->need_read; i++) {
+		struct catalog_item *ci = g->members[i];
+		char parent[MODEL_ID_LEN], option[PRODUCT_OPTION_LEN];
+
+		if (!(ci->w.fields & PW_CATALOG))
+			continue;
+		if (!ci->linked) {
+			g->need_read = 1;
+			break;
+		}
+		if (catalog_size_placement_get(b, ci->p.id, parent, sizeof(parent), option, sizeof(option)) < 0)
+			return end_members_store(g, &b->err);
+		g->need_read = strcmp(parent, g->link.shop_id) != 0 || strcmp(option, ci->w.options[0]) != 0;
+	}
+}
+
+/* Groups never linked: their variable product looked up by SKU, in one call. */
+static void
+find_unlinked_parents(struct catalog_batch *b, struct variant_group *g, size_t ng)
+{
+	const char **skus = calloc(ng ? ng : 1, sizeof(*skus));
+	struct shop_product *found = NULL;
+	size_t k = 0, nfound = 0;
+	enum remote_status rs;
+
+	if (!skus) {
+		for (size_t i = 0; i < ng; i++)
+			if (!g[i].ended && !g[i].linked)
+				end_members(&g[i], ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < ng; i++)
+		if (!g[i].ended && !g[i].linked && g[i].has_content)
+			skus[k++] = g[i].w.sku;
+	if (!k) {
+		free(skus);
+		return;
+	}
+	remote_error_reset(&b->re);
+	rs = b->shop->ops->products_by_sku(b->shop, skus, k, &found, &nfound, &b->re);
+	for (size_t i = 0; i < ng; i++) {
+		struct variant_group *x = &g[i];
+		const struct shop_product *hit = NULL;
+		int holders = 0;
+		char ka[128], kb[128];
+
+		if (x->ended || x->linked || !x->has_content)
+			continue;
+		if (rs != REMOTE_OK) {
+			/* never create what cannot be checked first */
+			end_members_remote(x, ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED, &b->re);
+			continue;
+		}
+		sku_key(x->w.sku, ka, sizeof(ka));
+		for (size_t j = 0; j < nfound; j++) {
+			sku_key(found[j].sku, kb, sizeof(kb));
+			if (strcmp(ka, kb) == 0 && strcmp(found[j].status, "trash") != 0) {
+				hit = &found[j];
+				holders++;
+			}
+		}
+		if (holders > 1) {
+			end_members(x, ITEM_FAILED, COMMENT_SHOP_DUPLICATE_SKU, NULL);
+			continue;
+		}
+		if (!hit)
+			continue;   /* to be created */
+		if (store_link_set(b->st, b->account.id, "product_group", x->id, hit->id, time_now_ms(), &b->err) < 0) {
+			end_members_store(x, &b->err);
+			continue;
+		}
+		x->linked = 1;
+		snprintf(x->link.shop_id, sizeof(x->link.shop_id), "%s", hit->id);
+		x->link.fingerprint[0] = '\0';
+		x->need_read = 1;
+	}
+	free(found);
+	free(skus);
+}
+
+/* The shop's copy of a linked variable product: its options joined with the
+ * batch's, its variations matched to unlinked sizes by SKU. */
+static void
+read_parent(struct catalog_batch *b, struct variant_group *g)
+{
+	struct variable_product vp;
+	struct catalog_item **unlinked = calloc(g->n, sizeof(*unlinked));
+	size_t nu = 0;
+	enum remote_status rs;
+
+	if (!unlinked)
+		return end_members(g, ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED, "out of memory");
+	remote_error_reset(&b->re);
+	rs = b->shop->ops->variable_product_get(b->shop, g->link.shop_id, &vp, &b->re);
+	if (rs == REMOTE_NOT_FOUND) {
+		/* deleted in the shop: its variations went with it */
+		int bad = store_link_delete(b->st, b->account.id, "product_group", g->id, &b->err) < 0;
+
+		for (size_t i = 0; i < g->n && !bad; i++)
+			bad = store_link_delete(b->st, b->account.id, "product", g->members[i]->p.id, &b->err) < 0;
+		if (bad)
+			end_members_store(g, &b->err);
+		else
+			end_members(g, ITEM_RETRY, COMMENT_PRODUCT_PARENT_GONE, NULL);
+		free(unlinked);
+		return;
+	}
+	if (rs != REMOTE_OK) {
+		end_members_remote(g, flow_status_for(&g->members[0]->f, rs), COMMENT_PRODUCT_NOT_UPDATED, &b->re);
+		free(unlinked);
+		return;
+	}
+	if (!vp.is_variable) {
+		/* not linked to it: the next try looks the SKU up again (the
+		 * merchant may make it variable, or give it another SKU) */
+		if (store_link_delete(b->st, b->account.id, "product_group", g->id, &b->err) < 0) {
+			end_members_store(g, &b->err);
+			goto out;
+		}
+		end_members(g, ITEM_FAILED, COMMENT_PRODUCT_PARENT_NOT_VARIABLE, NULL);
+		for (size_t i = 0; i < g->n; i++)
+			sbuf_addf(&g->members[i]->f.res->detail, "%s product %s holds SKU %s", b->names.shop, vp.id,
+				  g->w.sku);
+		goto out;
+	}
+	g->w.noptions = 0;
+	for (size_t i = 0; i < vp.noptions; i++)
+		add_option(&g->w, vp.options[i]);
+	for (size_t i = 0; i < g->n; i++) {
+		struct catalog_item *ci = g->members[i];
+
+		if (!(ci->w.fields & PW_CATALOG) || ci->ended)
+			continue;
+		if (!has_option(&g->w, ci->w.options[0]))
+			g->write = 1;
+		if (!ci->linked)
+			unlinked[nu++] = ci;
+	}
+	if (nu)
+		catalog_match_found(b, unlinked, nu, vp.variations, vp.nvariations);
+out:
+	variable_product_release(&vp);
+	free(unlinked);
+}
+
+/* Options of a variable product about to be written: the shop's (read) and
+ * every size of the batch. */
+static void
+gather_options(struct variant_group *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		struct catalog_item *ci = g->members[i];
+
+		if (ci->ended || !(ci->w.fields & PW_CATALOG))
+			continue;
+		if (add_option(&g->w, ci->w.options[0]) < 0) {
+			end_members(g, ITEM_FAILED, COMMENT_PRODUCT_TOO_MANY_OPTIONS, NULL);
+			return;
+		}
+	}
+}
+
+/* A variable product the shop took: its link and fingerprint. */
+static int
+parent_written(struct catalog_batch *b, struct variant_group *g, const char *shop_id)
+{
+	int64_t now = time_now_ms();
+
+	if (!g->linked && store_link_set(b->st, b->account.id, "product_group", g->id, shop_id, now, &b->err) < 0)
+		return -1;
+	g->linked = 1;
+	snprintf(g->link.shop_id, sizeof(g->link.shop_id), "%s", shop_id);
+	parent_fingerprint(g, shop_id);
+	return store_link_set_fingerprint(b->st, b->account.id, "product_group", g->id, g->fp, now, &b->err);
+}
+
+static void
+parent_outcome(struct catalog_batch *b, struct variant_group *g, const struct write_outcome *o)
+{
+	if (o->ok) {
+		if (parent_written(b, g, o->id) < 0)
+			end_members_store(g, &b->err);
+		return;
+	}
+	if (!g->linked && o->existing_id[0] && strcmp(o->code, "product_invalid_sku") == 0) {
+		/* made meanwhile (another worker, a lost answer): link it, sizes next time */
+		if (store_link_set(b->st, b->account.id, "product_group", g->id, o->existing_id, time_now_ms(),
+				   &b->err) < 0)
+			return end_members_store(g, &b->err);
+		end_members(g, ITEM_RETRY, COMMENT_PRODUCT_LINKED_BY_SKU, NULL);
+		for (size_t i = 0; i < g->n; i++)
+			g->members[i]->f.res->retry_after_ms = 1000;
+		return;
+	}
+	end_members(g, ITEM_FAILED, COMMENT_PRODUCT_PARENT_REFUSED, o->message);
+	for (size_t i = 0; i < g->n; i++)
+		sbuf_addf(&g->members[i]->f.res->detail, "%s answered %s for variable product %s", b->names.shop,
+			  o->code, g->w.sku);
+}
+
+/* The variable products to create or update, in the shop's batch writes. */
+static void
+write_parents(struct catalog_batch *b, struct variant_group *g, size_t ng)
+{
+	size_t max = b->shop->ops->products_write_max ? b->shop->ops->products_write_max : 1;
+	struct product_write *w = calloc(max, sizeof(*w));
+	struct write_outcome *o = calloc(max, sizeof(*o));
+	struct variant_group **sent = calloc(max, sizeof(*sent));
+	size_t i = 0;
+
+	if (!w || !o || !sent) {
+		for (size_t k = 0; k < ng; k++)
+			if (g[k].write && !g[k].ended)
+				end_members(&g[k], ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED, "out of memory");
+		goto out;
+	}
+	while (i < ng) {
+		size_t k = 0;
+		enum remote_status rs;
+
+		for (; i < ng && k < max; i++) {
+			if (!g[i].write || g[i].ended)
+				continue;
+			w[k] = g[i].w;
+			snprintf(w[k].shop_id, sizeof(w[k].shop_id), "%s", g[i].linked ? g[i].link.shop_id : "");
+			if (!g[i].linked)
+				w[k].fields |= PW_STATUS;   /* set once, at creation */
+			sent[k++] = &g[i];
+		}
+		if (!k)
+			break;
+		remote_error_reset(&b->re);
+		rs = b->shop->ops->products_write(b->shop, w, k, o, &b->re);
+		for (size_t j = 0; j < k; j++) {
+			if (rs == REMOTE_OK)
+				parent_outcome(b, sent[j], &o[j]);
+			else if (b->re.may_have_landed)
+				/* the next try looks the variable product up by SKU before creating it */
+				end_members_remote(sent[j], ITEM_RETRY, COMMENT_PRODUCT_WRITE_UNANSWERED, &b->re);
+			else
+				end_members_remote(sent[j], flow_status_for(&sent[j]->members[0]->f, rs),
+						   COMMENT_PRODUCT_NOT_UPDATED, &b->re);
+		}
+	}
+out:
+	free(w);
+	free(o);
+	free(sent);
+}
+
+/* Every open member becomes a variation of the group's variable product. */
+static void
+aim_members(struct catalog_batch *b, struct variant_group *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		struct catalog_item *ci = g->members[i];
+		char option[PRODUCT_OPTION_LEN];
+
+		if (ci->ended)
+			continue;
+		if (ci->w.fields & PW_CATALOG) {
+			ci->w.kind = PRODUCT_VARIATION;
+			snprintf(ci->w.parent_id, sizeof(ci->w.parent_id), "%s", g->link.shop_id);
+			continue;
+		}
+		/* a draft for a size: under the product it was written to */
+		if (catalog_size_placement_get(b, ci->p.id, ci->w.parent_id, sizeof(ci->w.parent_id), option,
+					       sizeof(option)) < 0)
+			catalog_end_store_error(ci, &b->err);
+		else if (ci->w.parent_id[0])
+			ci->w.kind = PRODUCT_VARIATION;
+	}
+}
+
+void
+catalog_plan_variants(struct catalog_batch *b)
+{
+	size_t ng = 0;
+	struct catalog_item **block = NULL;
+	struct variant_group *g = collect_groups(b, &ng, &block);
+
+	if (!g) {
+		for (size_t i = 0; i < b->n; i++)
+			if (!b->ci[i].ended && b->ci[i].p.variant_group[0])
+				catalog_end(&b->ci[i], ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED);
+		return;
+	}
+	if (ng && !b->shop->ops->variable_product_get) {
+		for (size_t k = 0; k < ng; k++)
+			end_members(&g[k], ITEM_FAILED, COMMENT_CONNECTOR_UNAVAILABLE, NULL);
+		ng = 0;
+	}
+	for (size_t k = 0; k < ng; k++)
+		load_group(b, &g[k]);
+	find_unlinked_parents(b, g, ng);
+	for (size_t k = 0; k < ng; k++) {
+		struct variant_group *x = &g[k];
+
+		if (x->ended || !x->has_content)
+			continue;
+		if (!x->linked) {
+			x->write = 1;   /* created with the batch's sizes */
+			gather_options(x);
+			continue;
+		}
+		if (!x->need_read)
+			continue;
+		read_parent(b, x);
+		if (x->ended)
+			continue;
+		parent_fingerprint(x, x->link.shop_id);
+		if (strcmp(x->fp, x->link.fingerprint) != 0)
+			x->write = 1;
+		gather_options(x);
+	}
+	write_parents(b, g, ng);
+	for (size_t k = 0; k < ng; k++)
+		if (!g[k].ended)
+			aim_members(b, &g[k]);
+	free(block);
+	free(g);
+}
+
+enum remote_status
+catalog_match_variations(struct catalog_batch *b, const char *parent_id, struct catalog_item **set, size_t n)
+{
+	struct variable_product vp;
+	enum remote_status rs;
+
+	remote_error_reset(&b->re);
+	rs = b->shop->ops->variable_product_get(b->shop, parent_id, &vp, &b->re);
+	if (rs != REMOTE_OK)
+		return rs;
+	catalog_match_found(b, set, n, vp.variations, vp.nvariations);
+	variable_product_release(&vp);
+	return REMOTE_OK;
+}

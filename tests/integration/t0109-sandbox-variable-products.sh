@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Variable products, Epos Now -> WooCommerce, against the sandbox: sizes
+# sharing a VariantGroupId become one variable product whose variations are
+# the sizes (options, prices, SKUs), nothing written twice when unchanged, a
+# size's price change costs one request, a new size extends the options, a
+# variable product the shop already has is linked by SKU (its variation
+# too), validation of a size without its Size, stock pushed to variations,
+# an archived size drafted, a lost answer to variation creates recovered
+# without duplicates, and a parent SKU taken by a simple product refused.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_sandbox.sh"
+T=$TILLSYNC
+
+sandbox_start --seed 13 --products 0 --customers 0 --orders 0
+account_setup var
+$T account set var stock_master=pos product_sync=on inventory_sync=on prices_include_tax=on retry_base=1s >/dev/null
+auth="Authorization: Basic $(printf '%s:%s' "$EPOS_KEY" "$EPOS_SECRET" | base64 -w0)"
+epos() { curl -sS -X "$1" -H "$auth" -H 'Content-Type: application/json' ${3:+--data-binary "$3"} "$EPOS_URL$2"; }
+CAT=$(ctl GET "/state?target=eposnow" | jq_py 'j["eposnow"]["categories"][0]["Id"]')
+new_size() {   # name sku price group size -> Epos Now id
+	epos POST /Product "{\"Name\":\"$1\",\"Sku\":\"$2\",\"SalePrice\":$3,\"IsSalePriceIncTax\":true,\"SalePriceTaxGroupId\":1,
+		\"CategoryId\":$CAT,\"SellOnWeb\":true,\"CostPrice\":1,\"EatOutPrice\":$3,\"VariantGroupId\":$4,\"Size\":\"$5\"}" |
+		jq_py 'j[0]["Id"] if isinstance(j, list) else j["Id"]'
+}
+product_item() { item_of var products "product:$1" | cut -f2,3; }
+parent_of() { woo_api GET "/products?sku=$1&status=any" | jq_py "[(p['id'], p['type'], p['name'], p['status'], [a['options'] for a in p['attributes']]) for p in j]"; }
+parent_id() { woo_api GET "/products?sku=$1&status=any" | jq_py 'j[0]["id"]'; }
+variations() { woo_api GET "/products/$1/variations?per_page=100&context=edit" | jq_py "sorted((v['sku'], v['regular_price'], v['attributes'][0]['option'], v['status']) for v in j)"; }
+requests_to() { ctl GET /counters | jq_py "sum(v['requests'] for k, v in j['woocommerce']['endpoints'].items() if '$1' in k)"; }
+
+# three sizes of one shirt
+S=$(new_size "Shirt - S" SHIRT-S 20 7 S)
+M=$(new_size "Shirt - M" SHIRT-M 21 7 M)
+L=$(new_size "Shirt - L" SHIRT-L 22 7 L)
+NOOPT=$(new_size "Scarf" SCARF-1 9 8 "")
+drain
+expect_eq "$(product_item "$M")" $'succeeded\tSuccessfully Updated as a variation of the WooCommerce variable product' \
+	"a size: a variation of the variable product"
+expect_eq "$(parent_of SHIRT)" "[[$(parent_id SHIRT), \"variable\", \"Shirt\", \"publish\", [[\"S\", \"M\", \"L\"]]]]" \
+	"one variable product: the SKU and name without the size, every size an option"
+SHIRT=$(parent_id SHIRT)
+expect_eq "$(variations "$SHIRT")" \
+	'[["SHIRT-L", "22.00", "L", "publish"], ["SHIRT-M", "21.00", "M", "publish"], ["SHIRT-S", "20.00", "S", "publish"]]' \
+	"the sizes are its variations, with their own SKUs and prices"
+expect_eq "$(woo_api GET "/products?sku=SHIRT-S" | json_len)" "0" "no simple product for a size"
+expect_eq "$(product_item "$NOOPT")" $'failed\tProduct not sent: it is one size of a variable product but its Size is missing in Epos Now' \
+	"a size without its Size: the field is named, nothing sent"
+
+# unchanged: nothing is sent again, not even read
+ctl POST /reset-counters >/dev/null
+$T sync-now --account var --feed products >/dev/null
+expect_eq "$(requests_to /products)" "0" "an unchanged variable product costs no request"
+
+# a size's price: only its variation is written; the variable product is not read
+ctl POST /reset-counters >/dev/null
+epos PUT /Product "[{\"Id\":$M,\"SalePrice\":25}]" >/dev/null
+drain
+expect_eq "$(ctl GET /counters | jq_py "sorted(k for k, v in j['woocommerce']['endpoints'].items() if k.startswith(('GET /products/', 'POST /products/')) and v['requests'])")" \
+	'["POST /products/{id}/variations/batch"]' "variations batches only: no read or write of the variable product"
+expect_eq "$(variations "$SHIRT" | jq_py '[v[1] for v in j if v[0] == "SHIRT-M"]')" '["25.00"]' "the new price landed"
+
+# a new size: the variable product gets the option, the size its variation
+XL=$(new_size "Shirt - XL" SHIRT-XL 23 7 XL)
+drain
+expect_eq "$(product_item "$XL")" $'succeeded\tSuccessfully Updated as a variation of the WooCommerce variable product' "the new size"
+expect_eq "$(parent_of SHIRT | jq_py 'j[0][4]')" '[["S", "M", "L", "XL"]]' "its option added to the variable product"
+expect_eq "$(variations "$SHIRT" | json_len)" "4" "four variations"
+
+# a variable product the merchant already has in the shop, with one variation: linked, not duplicated
+HAT_W=$(woo_api POST /products '{"name":"Hat (old)","type":"variable","sku":"HAT","attributes":[{"name":"Size","options":["S"],"visible":true,"variation":true}]}' | jq_py 'j["id"]')
+woo_api POST "/products/$HAT_W/variations" '{"sku":"HAT-S","regular_price":"1.00","attributes":[{"name":"Size","option":"S"}]}' >/dev/null
+HS=$(new_size "Hat - S" HAT-S 15 9 S)
+HM=$(new_size "Hat - M" HAT-M 16 9 M)
+drain
+expect_eq "$(woo_api GET "/products?sku=HAT&status=any" | jq_py '[(p["id"], p["name"]) for p in j]')" "[[$HAT_W, \"Hat\"]]" \
+	"the shop's variable product is linked by SKU and updated, not created again"
+expect_eq "$(variations "$HAT_W")" '[["HAT-M", "16.00", "M", "publish"], ["HAT-S", "15.00", "S", "publish"]]' \
+	"its variation is linked by SKU (updated), the missing size created"
+expect_eq "$(parent_of HAT | jq_py 'j[0][4]')" '[["S", "M"]]' "the shop's options kept, the new one added"
+
+# stock of a size goes to its variation
+ctl PUT /eposnow/stock "{\"ProductId\":$S,\"LocationId\":1,\"CurrentStock\":6}" >/dev/null
+drain
+drain
+expect_eq "$(woo_api GET "/products/$SHIRT/variations?context=edit&per_page=100" | jq_py "[(v['manage_stock'], v['stock_quantity']) for v in j if v['sku'] == 'SHIRT-S']")" \
+	'[[true, 6]]' "the size's stock is on its variation"
+expect_eq "$(item_of var inventory "stock:$S" | cut -f2,3)" $'succeeded\tSuccessfully Updated' "the Inventory Queue item"
+
+# an archived size: its variation goes to draft, the rest stays
+epos PUT /Product "[{\"Id\":$L,\"IsArchived\":true}]" >/dev/null
+drain
+expect_eq "$(product_item "$L")" $'succeeded\tProduct set to draft in WooCommerce: it was archived, deleted or unmarked for the web in Epos Now' \
+	"an archived size is drafted"
+expect_eq "$(variations "$SHIRT" | jq_py '[(v[0], v[3]) for v in j]')" \
+	'[["SHIRT-L", "draft"], ["SHIRT-M", "publish"], ["SHIRT-S", "publish"], ["SHIRT-XL", "publish"]]' "only its variation"
+
+# the answer to variation creates is lost: nothing is created twice
+ctl POST /faults '{"target":"woocommerce","fail_next":{"count":1,"route":"POST /products/{id}/variations/batch","status":500}}' >/dev/null
+XS=$(new_size "Shirt - XS" SHIRT-XS 19 7 XS)
+drain
+sleep 1.5
+drain
+expect_eq "$(product_item "$XS")" $'succeeded\tSuccessfully Updated as a variation of the WooCommerce variable product' \
+	"after a lost answer the size is found, not created again"
+expect_eq "$(variations "$SHIRT" | jq_py '[v[0] for v in j if v[0] == "SHIRT-XS"]')" '["SHIRT-XS"]' "exactly one SHIRT-XS"
+
+# the variable product's SKU is a simple product in the shop: refused, nothing overwritten
+woo_api POST /products '{"name":"Cap","sku":"CAP","regular_price":"5.00"}' >/dev/null
+CS=$(new_size "Cap - S" CAP-S 7 10 S)
+drain
+expect_eq "$(product_item "$CS")" $'failed\tProduct not sent: the SKU of its variable product is held by a WooCommerce product that is not a variable product' \
+	"a parent SKU held by a simple product"
+expect_eq "$(woo_api GET "/products?sku=CAP" | jq_py '[(p["type"], p["regular_price"]) for p in j]')" '[["simple", "5.00"]]' "left as it was"
+expect_eq "$($T --json links list --account var --entity product_group | json_len)" "2" "two variable products linked"
+finish
