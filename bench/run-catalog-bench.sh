@@ -143,25 +143,35 @@ wall, user, sys_s, K, base, per = float(wall), float(user), float(sys_s), int(K)
 shop = json.load(open(d + "/shop.json"))["woocommerce"]["products"]
 counters = json.load(open(d + "/counters.json"))
 status = json.load(open(d + "/status.json"))["queues"]["products"]
-items = len(shop)
+# the shop's records: simple products, variable products (one per Epos Now
+# variant group) and their variations (one per size)
+variations = [p for p in shop if p.get("type") == "variation"]
+parents = [p for p in shop if p.get("type") == "variable"]
+simple = len(shop) - len(variations) - len(parents)
+items = simple + len(variations)   # the queue's items: one per Epos Now product
 skus = [p["sku"].lower() for p in shop]
 dups = len(skus) - len(set(skus))
 problems = []
 if dups:
     problems.append(f"{dups} duplicate SKUs in the shop")
-# every item ended: succeeded (in the shop) or skipped (sizes of variable
-# products, which the engine does not sync yet); nothing failed or waiting
+# every item ended succeeded; nothing skipped, failed or waiting
 n_epos, n_web, n_sizes = (int(x) for x in epos.split())
-if status["succeeded"] != items or any(v for k, v in status.items() if k not in ("succeeded", "skipped")):
-    problems.append(f"products queue: {status}, shop has {items} products")
-if status["succeeded"] + status["skipped"] != n_web:
-    problems.append(f"products queue ended {status['succeeded'] + status['skipped']} items, "
-                    f"Epos Now has {n_web} products for the web")
+if status["succeeded"] != items or any(v for k, v in status.items() if k != "succeeded"):
+    problems.append(f"products queue: {status}, shop has {items} products and variations")
+if status["succeeded"] != n_web:
+    problems.append(f"products queue ended {status['succeeded']} items, Epos Now has {n_web} products for the web")
+if len(variations) != n_sizes:
+    problems.append(f"{len(variations)} variations in the shop for {n_sizes} sizes in Epos Now")
 woo = counters["woocommerce"]
-floor_s = (math.ceil(items / 100) * base + items * per) / K / 1000.0
+# the floor: the fewest requests WooCommerce's API allows (products and
+# variable products 100 a request, each variable product's variations in
+# their own request) and every record written once, over K workers
+floor_requests = math.ceil(simple / 100) + math.ceil(len(parents) / 100) + len(parents)
+floor_s = (floor_requests * base + (simple + len(parents) + len(variations)) * per) / K / 1000.0
 r = {
     "products_flag": int(n), "epos_products": n_epos, "epos_for_web": n_web, "epos_sizes_for_web": n_sizes,
-    "items": items,
+    "items": items, "shop_simple": simple, "shop_variable": len(parents), "shop_variations": len(variations),
+    "floor_requests": floor_requests,
     "wall_s": wall, "items_per_s": round(items / wall, 1),
     "woo_requests": woo["total"]["requests"],
     "woo_req_per_item": round(woo["total"]["requests"] / items, 4),

@@ -139,25 +139,27 @@ struct connector_ops {
 
 	/* ---- Catalog. Arrays in *out are one malloc'd block the caller frees. ---- */
 
-	/* POS: the catalog a page at a time (each product with its tax rate and tiers). */
+	/* Catalog master: the catalog a page at a time (a POS: each product with its
+	 * tax rate and tiers; a shop: its products, not their variations). */
 	enum remote_status (*products_page)(struct connector *c, struct change_page *pg, struct product **out,
 					    size_t *n, struct remote_error *re);
-	/* POS: one product (a change pushed without its content). */
+	/* Catalog master: one product (a change pushed without its content). */
 	enum remote_status (*product_get)(struct connector *c, const char *id, struct product *out,
 					  struct remote_error *re);
 	/* Both: every category. */
 	enum remote_status (*categories_list)(struct connector *c, struct category **out, size_t *n,
 					      struct remote_error *re);
-	/* Shop: make a category (parent_id is the shop's); out gets its id. */
+	/* Make a category (parent_id is the remote's); out gets its id. */
 	enum remote_status (*category_create)(struct connector *c, const struct category *in, struct category *out,
 					      struct remote_error *re);
 	/* Both: stock a page at a time. location "" sums every location (POS). */
 	enum remote_status (*stock_page)(struct connector *c, const char *location, struct change_page *pg,
 					 struct stock_level **out, size_t *n, struct remote_error *re);
-	/* Shop: the products holding any of these SKUs (REMOTE_OK and *n == 0 when none). */
+	/* Catalog target: the products holding any of these SKUs (REMOTE_OK and *n
+	 * == 0 when none; a POS may list several for one SKU). */
 	enum remote_status (*products_by_sku)(struct connector *c, const char *const *skus, size_t nskus,
 					      struct shop_product **out, size_t *n, struct remote_error *re);
-	/* Shop: create or update up to products_write_max products in one request.
+	/* Catalog target: create or update up to products_write_max products in one request.
 	 * REMOTE_OK means the request was answered: out[i] then says what became
 	 * of w[i] (some may be refused). Anything else: the request as a whole
 	 * failed; with re->may_have_landed some creates may exist anyway, so look

@@ -93,7 +93,10 @@ struct price_tier {
 	struct money price;              /* on the same tax basis as the product's price */
 };
 
-/* A product as a POS keeps it: what the catalog master says. */
+/* A product as the catalog master keeps it (the POS, or the shop when it
+ * is the stock master; read from a shop: sync_to_shop is "published",
+ * variant_group is set to its own id for a product with variations, and
+ * tax_percent and tiers are not read). */
 struct product {
 	char id[MODEL_ID_LEN];
 	char sku[128];                   /* "" when the POS has none */
@@ -166,6 +169,8 @@ struct product_write {
 	char description[1024];
 	char category_id[MODEL_ID_LEN];  /* the shop's category id; "" for none */
 	struct money regular_price;      /* on the shop's tax basis, at 2 decimals */
+	int price_includes_tax;          /* written to a POS: the basis of regular_price (a
+					  * POS keeps a flag per price; a shop has one basis) */
 	char status[16];                 /* "publish" or "draft" */
 	struct quantity_price tiers[PRODUCT_TIERS_MAX];
 	size_t ntiers;

@@ -12,10 +12,11 @@
 
 struct catalog_item {
 	struct flow f;                 /* its outcome goes through the flow_end helpers */
-	struct product p;              /* the POS content */
+	struct product p;              /* the master's content */
 	int ended;                     /* f.res holds the outcome */
 	int linked;
 	struct link link;
+	char target_id[MODEL_ID_LEN];  /* when linked: the target's record */
 	int write;                     /* w is to be sent */
 	struct product_write w;
 	char fp[65];                   /* fingerprint of w */
@@ -23,8 +24,17 @@ struct catalog_item {
 	int matched_now;               /* linked by SKU in this batch */
 };
 
+/*
+ * The catalog flows from its master (the stock_master setting) to the other
+ * side: POS -> shop, or shop -> POS (reverse). src and dst are those sides'
+ * connectors; names (and every item's f.names) name the source as {pos}
+ * and the target as {shop}, so each Comment reads right either way.
+ */
 struct catalog_batch {
 	int stock_only;                /* the Inventory Queue: quantities of linked products */
+	int reverse;                   /* the shop is the master: shop -> POS */
+	struct connector *src, *dst;   /* the catalog's source and target */
+	const char *src_side;          /* "pos", or "shop" when reverse (fingerprints) */
 	enum comment_id not_updated;   /* the comment when a write fails as a whole */
 	struct engine *engine;
 	struct store *st;
@@ -36,14 +46,26 @@ struct catalog_batch {
 	int ignore_removed;            /* product_removed is 'ignore' */
 	struct tier_rule rules[TIER_RULES_MAX];
 	size_t nrules;
-	struct category *pos_cats, *shop_cats;
-	size_t npos_cats, nshop_cats;
-	int pos_cats_read, shop_cats_read;
+	struct category *src_cats, *dst_cats;
+	size_t nsrc_cats, ndst_cats;
+	int src_cats_read, dst_cats_read;
 	struct catalog_item *ci;
 	size_t n;
 	struct remote_error re;
 	struct sbuf err;
 };
+
+/* Links as the catalog's direction sees them: by source id, to a target id
+ * (the store keeps them as POS id / shop id either way). */
+int catalog_link_get(struct catalog_batch *b, const char *entity, const char *source_id, struct link *l);
+int catalog_link_by_target(struct catalog_batch *b, const char *entity, const char *target_id, struct link *l);
+const char *catalog_link_target(const struct catalog_batch *b, const struct link *l);
+const char *catalog_link_source(const struct catalog_batch *b, const struct link *l);
+int catalog_link_set(struct catalog_batch *b, const char *entity, const char *source_id, const char *target_id);
+int catalog_link_set_fingerprint(struct catalog_batch *b, const char *entity, const char *source_id,
+				 const char *target_id, const char *fp);
+/* ci is linked to target_id now (ci->linked, ci->target_id, ci->link) */
+void catalog_item_linked(struct catalog_item *ci, const char *target_id);
 
 /* Sets ci->w.category_id to the shop category of the POS product's category,
  * finding it by name or creating it as missing_category says. 0 when the

@@ -23,6 +23,56 @@
 #include "util/log.h"
 #include "util/timeutil.h"
 
+/* ---- links in the catalog's direction ------------------------------------ */
+
+int
+catalog_link_get(struct catalog_batch *b, const char *entity, const char *source_id, struct link *l)
+{
+	return b->reverse ? store_link_by_shop(b->st, b->account.id, entity, source_id, l, &b->err)
+			  : store_link_by_pos(b->st, b->account.id, entity, source_id, l, &b->err);
+}
+
+int
+catalog_link_by_target(struct catalog_batch *b, const char *entity, const char *target_id, struct link *l)
+{
+	return b->reverse ? store_link_by_pos(b->st, b->account.id, entity, target_id, l, &b->err)
+			  : store_link_by_shop(b->st, b->account.id, entity, target_id, l, &b->err);
+}
+
+const char *
+catalog_link_target(const struct catalog_batch *b, const struct link *l)
+{
+	return b->reverse ? l->pos_id : l->shop_id;
+}
+
+const char *
+catalog_link_source(const struct catalog_batch *b, const struct link *l)
+{
+	return b->reverse ? l->shop_id : l->pos_id;
+}
+
+int
+catalog_link_set(struct catalog_batch *b, const char *entity, const char *source_id, const char *target_id)
+{
+	return store_link_set(b->st, b->account.id, entity, b->reverse ? target_id : source_id,
+			      b->reverse ? source_id : target_id, time_now_ms(), &b->err);
+}
+
+int
+catalog_link_set_fingerprint(struct catalog_batch *b, const char *entity, const char *source_id,
+			     const char *target_id, const char *fp)
+{
+	return store_link_set_fingerprint(b->st, b->account.id, entity, b->reverse ? target_id : source_id, fp,
+					  time_now_ms(), &b->err);
+}
+
+void
+catalog_item_linked(struct catalog_item *ci, const char *target_id)
+{
+	ci->linked = 1;
+	snprintf(ci->target_id, sizeof(ci->target_id), "%s", target_id);
+}
+
 static const struct category *
 category_by_id(const struct category *cats, size_t n, const char *id)
 {
@@ -67,12 +117,12 @@ read_categories(struct catalog_batch *b, struct catalog_item *ci, struct connect
 static int
 remember_shop_category(struct catalog_batch *b, const struct category *c)
 {
-	struct category *grown = realloc(b->shop_cats, (b->nshop_cats + 1) * sizeof(*grown));
+	struct category *grown = realloc(b->dst_cats, (b->ndst_cats + 1) * sizeof(*grown));
 
 	if (!grown)
 		return -1;
-	b->shop_cats = grown;
-	b->shop_cats[b->nshop_cats++] = *c;
+	b->dst_cats = grown;
+	b->dst_cats[b->ndst_cats++] = *c;
 	return 0;
 }
 
@@ -81,14 +131,14 @@ static int
 linked_category(struct catalog_batch *b, struct catalog_item *ci)
 {
 	struct link l;
-	int rc = store_link_by_pos(b->st, b->account.id, "category", ci->p.category_id, &l, &b->err);
+	int rc = catalog_link_get(b, "category", ci->p.category_id, &l);
 
 	if (rc < 0) {
 		catalog_end_store_error(ci, &b->err);
 		return -1;
 	}
 	if (rc == 0)
-		snprintf(ci->w.category_id, sizeof(ci->w.category_id), "%s", l.shop_id);
+		snprintf(ci->w.category_id, sizeof(ci->w.category_id), "%s", catalog_link_target(b, &l));
 	return rc;
 }
 
@@ -126,16 +176,16 @@ link_or_create_category(struct catalog_batch *b, struct catalog_item *ci)
 	const struct category *pc, *sc;
 	struct category made;
 
-	if (read_categories(b, ci, b->pos, &b->pos_cats, &b->npos_cats, &b->pos_cats_read) < 0 ||
-	    read_categories(b, ci, b->shop, &b->shop_cats, &b->nshop_cats, &b->shop_cats_read) < 0)
+	if (read_categories(b, ci, b->src, &b->src_cats, &b->nsrc_cats, &b->src_cats_read) < 0 ||
+	    read_categories(b, ci, b->dst, &b->dst_cats, &b->ndst_cats, &b->dst_cats_read) < 0)
 		return -1;
-	pc = category_by_id(b->pos_cats, b->npos_cats, ci->p.category_id);
+	pc = category_by_id(b->src_cats, b->nsrc_cats, ci->p.category_id);
 	if (!pc) {
 		sbuf_addf(&ci->f.res->detail, "category %s no longer exists in %s; sent without a category; ",
 			  ci->p.category_id, b->names.pos);
 		return 0;
 	}
-	sc = category_by_name(b->shop_cats, b->nshop_cats, pc->name);
+	sc = category_by_name(b->dst_cats, b->ndst_cats, pc->name);
 	if (!sc && b->skip_missing_category) {
 		catalog_end(ci, ITEM_SKIPPED, COMMENT_PRODUCT_CATEGORY_MISSING);
 		sbuf_addf(&ci->f.res->detail, "category \"%s\"", pc->name);
@@ -145,13 +195,13 @@ link_or_create_category(struct catalog_batch *b, struct catalog_item *ci)
 		struct category want = *pc;
 		enum remote_status rs;
 
-		if (!b->shop->ops->category_create) {
+		if (!b->dst->ops->category_create) {
 			catalog_end(ci, ITEM_FAILED, COMMENT_CONNECTOR_UNAVAILABLE);
 			return -1;
 		}
 		want.parent_id[0] = '\0';   /* created at the top level: the shop's tree is the merchant's */
 		remote_error_reset(&b->re);
-		rs = b->shop->ops->category_create(b->shop, &want, &made, &b->re);
+		rs = b->dst->ops->category_create(b->dst, &want, &made, &b->re);
 		if (rs != REMOTE_OK) {
 			catalog_end_remote(ci, flow_status_for(&ci->f, rs), COMMENT_CATEGORY_FETCH_FAILED, &b->re);
 			return -1;
@@ -161,12 +211,12 @@ link_or_create_category(struct catalog_batch *b, struct catalog_item *ci)
 			catalog_end(ci, ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED);
 			return -1;
 		}
-		sc = &b->shop_cats[b->nshop_cats - 1];
+		sc = &b->dst_cats[b->ndst_cats - 1];
 		ci->category_created = 1;
 		flow_log(&ci->f, LOG_INFO, "category \"%s\" created in %s (id %s) for product %s", pc->name,
 			 b->names.shop, sc->id, ci->p.id);
 	}
-	if (store_link_set(b->st, b->account.id, "category", pc->id, sc->id, time_now_ms(), &b->err) < 0) {
+	if (catalog_link_set(b, "category", pc->id, sc->id) < 0) {
 		catalog_end_store_error(ci, &b->err);
 		return -1;
 	}
@@ -174,13 +224,14 @@ link_or_create_category(struct catalog_batch *b, struct catalog_item *ci)
 	return 0;
 }
 
-/* The shop product already linked to another POS product: move the link
- * when that one was deleted (recreated with a new id), else a duplicate. */
+/* The target product already linked to another source product: move the
+ * link when that one was deleted (recreated with a new id), else a duplicate. */
 static int
 claim_linked(struct catalog_batch *b, struct catalog_item *ci, const struct link *other)
 {
+	const char *other_source = catalog_link_source(b, other), *target = catalog_link_target(b, other);
 	char *fp = NULL;
-	int rc = store_fingerprint_get(b->st, b->account.id, "pos", "product", other->pos_id, &fp, &b->err);
+	int rc = store_fingerprint_get(b->st, b->account.id, b->src_side, "product", other_source, &fp, &b->err);
 	int deleted = rc == 0 && strcmp(fp, "deleted") == 0;
 
 	free(fp);
@@ -191,7 +242,7 @@ claim_linked(struct catalog_batch *b, struct catalog_item *ci, const struct link
 	if (!deleted) {
 		catalog_end(ci, ITEM_FAILED, COMMENT_POS_DUPLICATE_SKU);
 		sbuf_addf(&ci->f.res->detail, "SKU %s: %s product %s is linked to %s product %s", ci->p.sku,
-			  b->names.pos, other->pos_id, b->names.shop, other->shop_id);
+			  b->names.pos, other_source, b->names.shop, target);
 		return -1;
 	}
 	if (store_link_delete(b->st, b->account.id, "product", other->pos_id, &b->err) < 0) {
@@ -199,7 +250,7 @@ claim_linked(struct catalog_batch *b, struct catalog_item *ci, const struct link
 		return -1;
 	}
 	flow_log(&ci->f, LOG_INFO, "%s product %s (SKU %s) was deleted and recreated as %s: relinked to %s product %s",
-		 b->names.pos, other->pos_id, ci->p.sku, ci->p.id, b->names.shop, other->shop_id);
+		 b->names.pos, other_source, ci->p.sku, ci->p.id, b->names.shop, target);
 	return 0;
 }
 
@@ -207,22 +258,21 @@ static void
 link_match(struct catalog_batch *b, struct catalog_item *ci, const struct shop_product *sp)
 {
 	struct link other;
-	int rc = store_link_by_shop(b->st, b->account.id, "product", sp->id, &other, &b->err);
+	int rc = catalog_link_by_target(b, "product", sp->id, &other);
 
 	if (rc < 0) {
 		catalog_end_store_error(ci, &b->err);
 		return;
 	}
-	if (rc == 0 && strcmp(other.pos_id, ci->p.id) != 0 && claim_linked(b, ci, &other) < 0)
+	if (rc == 0 && strcmp(catalog_link_source(b, &other), ci->p.id) != 0 && claim_linked(b, ci, &other) < 0)
 		return;
-	if (store_link_set(b->st, b->account.id, "product", ci->p.id, sp->id, time_now_ms(), &b->err) < 0) {
+	if (catalog_link_set(b, "product", ci->p.id, sp->id) < 0) {
 		catalog_end_store_error(ci, &b->err);
 		return;
 	}
-	ci->linked = 1;
 	ci->matched_now = 1;
 	memset(&ci->link, 0, sizeof(ci->link));
-	snprintf(ci->link.shop_id, sizeof(ci->link.shop_id), "%s", sp->id);
+	catalog_item_linked(ci, sp->id);
 }
 
 static int
@@ -268,7 +318,7 @@ catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t 
 	}
 	if (k) {
 		remote_error_reset(&b->re);
-		rs = b->shop->ops->products_by_sku(b->shop, skus, k, &found, &nfound, &b->re);
+		rs = b->dst->ops->products_by_sku(b->dst, skus, k, &found, &nfound, &b->re);
 	}
 	if (rs == REMOTE_OK)
 		catalog_match_found(b, set, n, found, nfound);
@@ -290,7 +340,8 @@ catalog_match_found(struct catalog_batch *b, struct catalog_item **set, size_t n
 		if (!wants_match(set[i]))
 			continue;
 		for (size_t j = 0; j < nfound; j++)
-			if (same_sku(found[j].sku, set[i]->p.sku) && strcmp(found[j].status, "trash") != 0) {
+			if (same_sku(found[j].sku, set[i]->p.sku) && strcmp(found[j].status, "trash") != 0 &&
+			    strcmp(found[j].status, "archived") != 0) {
 				hit = &found[j];
 				holders++;
 			}

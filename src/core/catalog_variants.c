@@ -41,6 +41,7 @@ struct variant_group {
 	struct product_write w;          /* the variable product */
 	char fp[65];
 	int need_read, write, ended;
+	int relinked;                    /* its create was refused: the shop has it already */
 };
 
 static int
@@ -291,7 +292,7 @@ find_unlinked_parents(struct catalog_batch *b, struct variant_group *g, size_t n
 		return;
 	}
 	remote_error_reset(&b->re);
-	rs = b->shop->ops->products_by_sku(b->shop, skus, k, &found, &nfound, &b->re);
+	rs = b->dst->ops->products_by_sku(b->dst, skus, k, &found, &nfound, &b->re);
 	for (size_t i = 0; i < ng; i++) {
 		struct variant_group *x = &g[i];
 		const struct shop_product *hit = NULL;
@@ -345,7 +346,7 @@ read_parent(struct catalog_batch *b, struct variant_group *g)
 	if (!unlinked)
 		return end_members(g, ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED, "out of memory");
 	remote_error_reset(&b->re);
-	rs = b->shop->ops->variable_product_get(b->shop, g->link.shop_id, &vp, &b->re);
+	rs = b->dst->ops->variable_product_get(b->dst, g->link.shop_id, &vp, &b->re);
 	if (rs == REMOTE_NOT_FOUND) {
 		/* deleted in the shop: its variations went with it */
 		int bad = store_link_delete(b->st, b->account.id, "product_group", g->id, &b->err) < 0;
@@ -437,13 +438,15 @@ parent_outcome(struct catalog_batch *b, struct variant_group *g, const struct wr
 		return;
 	}
 	if (!g->linked && o->existing_id[0] && strcmp(o->code, "product_invalid_sku") == 0) {
-		/* made meanwhile (another worker, a lost answer): link it, sizes next time */
+		/* made meanwhile (another worker with the group's other sizes, a
+		 * lost answer): link it; catalog_plan_variants reads it and goes on */
 		if (store_link_set(b->st, b->account.id, "product_group", g->id, o->existing_id, time_now_ms(),
 				   &b->err) < 0)
 			return end_members_store(g, &b->err);
-		end_members(g, ITEM_RETRY, COMMENT_PRODUCT_LINKED_BY_SKU, NULL);
-		for (size_t i = 0; i < g->n; i++)
-			g->members[i]->f.res->retry_after_ms = 1000;
+		g->linked = 1;
+		snprintf(g->link.shop_id, sizeof(g->link.shop_id), "%s", o->existing_id);
+		g->link.fingerprint[0] = '\0';
+		g->relinked = 1;
 		return;
 	}
 	end_members(g, ITEM_FAILED, COMMENT_PRODUCT_PARENT_REFUSED, o->message);
@@ -456,7 +459,7 @@ parent_outcome(struct catalog_batch *b, struct variant_group *g, const struct wr
 static void
 write_parents(struct catalog_batch *b, struct variant_group *g, size_t ng)
 {
-	size_t max = b->shop->ops->products_write_max ? b->shop->ops->products_write_max : 1;
+	size_t max = b->dst->ops->products_write_max ? b->dst->ops->products_write_max : 1;
 	struct product_write *w = calloc(max, sizeof(*w));
 	struct write_outcome *o = calloc(max, sizeof(*o));
 	struct variant_group **sent = calloc(max, sizeof(*sent));
@@ -484,7 +487,7 @@ write_parents(struct catalog_batch *b, struct variant_group *g, size_t ng)
 		if (!k)
 			break;
 		remote_error_reset(&b->re);
-		rs = b->shop->ops->products_write(b->shop, w, k, o, &b->re);
+		rs = b->dst->ops->products_write(b->dst, w, k, o, &b->re);
 		for (size_t j = 0; j < k; j++) {
 			if (rs == REMOTE_OK)
 				parent_outcome(b, sent[j], &o[j]);
@@ -526,10 +529,23 @@ aim_members(struct catalog_batch *b, struct variant_group *g)
 	}
 }
 
+/* A linked variable product: read, then written if it changed or lacks a size. */
+static void
+plan_linked(struct catalog_batch *b, struct variant_group *g)
+{
+	read_parent(b, g);
+	if (g->ended)
+		return;
+	parent_fingerprint(g, g->link.shop_id);
+	if (strcmp(g->fp, g->link.fingerprint) != 0)
+		g->write = 1;
+	gather_options(g);
+}
+
 void
 catalog_plan_variants(struct catalog_batch *b)
 {
-	size_t ng = 0;
+	size_t ng = 0, relinked = 0;
 	struct catalog_item **block = NULL;
 	struct variant_group *g = collect_groups(b, &ng, &block);
 
@@ -539,7 +555,7 @@ catalog_plan_variants(struct catalog_batch *b)
 				catalog_end(&b->ci[i], ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED);
 		return;
 	}
-	if (ng && !b->shop->ops->variable_product_get) {
+	if (ng && !b->dst->ops->variable_product_get) {
 		for (size_t k = 0; k < ng; k++)
 			end_members(&g[k], ITEM_FAILED, COMMENT_CONNECTOR_UNAVAILABLE, NULL);
 		ng = 0;
@@ -555,19 +571,21 @@ catalog_plan_variants(struct catalog_batch *b)
 		if (!x->linked) {
 			x->write = 1;   /* created with the batch's sizes */
 			gather_options(x);
-			continue;
+		} else if (x->need_read) {
+			plan_linked(b, x);
 		}
-		if (!x->need_read)
-			continue;
-		read_parent(b, x);
-		if (x->ended)
-			continue;
-		parent_fingerprint(x, x->link.shop_id);
-		if (strcmp(x->fp, x->link.fingerprint) != 0)
-			x->write = 1;
-		gather_options(x);
 	}
 	write_parents(b, g, ng);
+	/* creates refused because the shop has the product: now linked, once more as updates */
+	for (size_t k = 0; k < ng; k++)
+		g[k].write = 0;
+	for (size_t k = 0; k < ng; k++)
+		if (g[k].relinked && !g[k].ended) {
+			plan_linked(b, &g[k]);
+			relinked++;
+		}
+	if (relinked)
+		write_parents(b, g, ng);
 	for (size_t k = 0; k < ng; k++)
 		if (!g[k].ended)
 			aim_members(b, &g[k]);
@@ -582,7 +600,7 @@ catalog_match_variations(struct catalog_batch *b, const char *parent_id, struct 
 	enum remote_status rs;
 
 	remote_error_reset(&b->re);
-	rs = b->shop->ops->variable_product_get(b->shop, parent_id, &vp, &b->re);
+	rs = b->dst->ops->variable_product_get(b->dst, parent_id, &vp, &b->re);
 	if (rs != REMOTE_OK)
 		return rs;
 	catalog_match_found(b, set, n, vp.variations, vp.nvariations);

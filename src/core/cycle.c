@@ -237,32 +237,56 @@ compare_ids(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Live products the scan did not see were deleted in the POS: a linked one
- * is queued (it goes to draft in the shop), every one is marked deleted. */
+/*
+ * The product scan reads the catalog's master: the POS, or the shop when it
+ * is the stock master (then products flow shop -> POS). Fingerprints are
+ * kept per side; links are always (POS id, shop id).
+ */
+struct product_scan {
+	struct cycle *c;
+	const char *side;              /* "pos" or "shop": whose catalog this is */
+	const char *direction;
+	char **seen;
+	size_t nseen, alloc;
+};
+
 static int
-note_deleted_products(struct cycle *c, char **seen, size_t nseen)
+scan_link(struct product_scan *sc, const char *id, struct link *l)
 {
+	struct cycle *c = sc->c;
+
+	return strcmp(sc->side, "pos") == 0 ? store_link_by_pos(c->st, c->acc.id, "product", id, l, c->err)
+					    : store_link_by_shop(c->st, c->acc.id, "product", id, l, c->err);
+}
+
+/* Live products the scan did not see were deleted in the master: a linked
+ * one is queued (it goes to draft on the other side), every one is marked
+ * deleted. */
+static int
+note_deleted_products(struct product_scan *sc)
+{
+	struct cycle *c = sc->c;
 	char **known = NULL;
 	size_t nknown = 0;
 	int rc;
 
-	qsort(seen, nseen, sizeof(*seen), compare_ids);
-	rc = store_fingerprint_live_ids(c->st, c->acc.id, "pos", "product", &known, &nknown, c->err);
+	qsort(sc->seen, sc->nseen, sizeof(*sc->seen), compare_ids);
+	rc = store_fingerprint_live_ids(c->st, c->acc.id, sc->side, "product", &known, &nknown, c->err);
 	if (rc == 0)
 		rc = store_tx_begin(c->st, c->err);
 	for (size_t k = 0; k < nknown; k++) {
 		struct link l;
 
-		if (rc == 0 && !bsearch(&known[k], seen, nseen, sizeof(*seen), compare_ids)) {
-			int linked = store_link_by_pos(c->st, c->acc.id, "product", known[k], &l, c->err);
+		if (rc == 0 && !bsearch(&known[k], sc->seen, sc->nseen, sizeof(*sc->seen), compare_ids)) {
+			int linked = scan_link(sc, known[k], &l);
 
 			if (linked < 0)
 				rc = -1;
 			else if (linked == 0)
-				rc = note_change(c, "pos", "product", "products", DIRECTION_POS_TO_SHOP, known[k],
-						 "deleted", "product deleted");
+				rc = note_change(c, sc->side, "product", "products", sc->direction, known[k], "deleted",
+						 "product deleted");
 			else
-				rc = store_fingerprint_set(c->st, c->acc.id, "pos", "product", known[k], "deleted",
+				rc = store_fingerprint_set(c->st, c->acc.id, sc->side, "product", known[k], "deleted",
 							   time_now_ms(), c->err);
 		}
 		free(known[k]);
@@ -275,11 +299,12 @@ note_deleted_products(struct cycle *c, char **seen, size_t nseen)
 }
 
 /* One product of the scan: queued with its content when it changed and
- * matters to the shop (marked for the web, or linked: then it may have to
- * go to draft); otherwise only its fingerprint is kept. */
+ * matters to the other side (marked for the web / published, or linked:
+ * then it may have to be unmarked); otherwise only its fingerprint is kept. */
 static int
-scan_product(struct cycle *c, const struct product *p)
+scan_product(struct product_scan *sc, const struct product *p)
 {
+	struct cycle *c = sc->c;
 	char *payload = product_to_payload(p), fp[65], summary[160];
 	struct link l;
 	int rc, ch;
@@ -287,29 +312,22 @@ scan_product(struct cycle *c, const struct product *p)
 	if (!payload)
 		return error_set(c->err, "product %s has text that is not UTF-8", p->id);
 	flow_fingerprint(payload, fp);
-	ch = c->full ? 1 : cycle_changed(c, "pos", "product", p->id, fp);
+	ch = c->full ? 1 : cycle_changed(c, sc->side, "product", p->id, fp);
 	rc = ch < 0 ? -1 : 0;
 	if (ch > 0) {
-		int matters = p->sync_to_shop && !p->archived ? 1
-			      : store_link_by_pos(c->st, c->acc.id, "product", p->id, &l, c->err) == 0;
+		int matters = p->sync_to_shop && !p->archived ? 1 : scan_link(sc, p->id, &l) == 0;
 
 		snprintf(summary, sizeof(summary), "product \"%.60s\" (SKU %.40s) changed", p->name, p->sku);
 		if (matters)
-			rc = cycle_note_change(c, "pos", "product", "products", DIRECTION_POS_TO_SHOP, p->id, fp,
-					      summary, payload);
+			rc = cycle_note_change(c, sc->side, "product", "products", sc->direction, p->id, fp, summary,
+					      payload);
 		else
-			rc = store_fingerprint_set(c->st, c->acc.id, "pos", "product", p->id, fp, time_now_ms(),
+			rc = store_fingerprint_set(c->st, c->acc.id, sc->side, "product", p->id, fp, time_now_ms(),
 						   c->err);
 	}
 	free(payload);
 	return rc;
 }
-
-struct product_scan {
-	struct cycle *c;
-	char **seen;
-	size_t nseen, alloc;
-};
 
 /* One page of the scan, in one store transaction. */
 static int
@@ -332,7 +350,7 @@ scan_page(void *ctx, const struct product *ps, size_t n)
 	if (store_tx_begin(c->st, c->err) < 0)
 		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		rc = scan_product(c, &ps[i]);
+		rc = scan_product(sc, &ps[i]);
 		if (rc == 0 && !(sc->seen[sc->nseen++] = strdup(ps[i].id)))
 			rc = error_set(c->err, "out of memory scanning products");
 	}
@@ -342,21 +360,37 @@ scan_page(void *ctx, const struct product *ps, size_t n)
 	return -1;
 }
 
+/* master is the connector of the catalog's master, on side "pos" or "shop" */
 static int
-cycle_products(struct cycle *c, struct connector *pos)
+cycle_products(struct cycle *c, struct connector *master, const char *side)
 {
-	struct product_scan sc = { c, NULL, 0, 0 };
+	struct product_scan sc = { c, side,
+				   strcmp(side, "pos") == 0 ? DIRECTION_POS_TO_SHOP : DIRECTION_SHOP_TO_POS, NULL, 0,
+				   0 };
 	int rc;
 
-	if (!pos->ops->products_page)
+	if (!master->ops->products_page)
 		return 0;
-	rc = catalog_read_products(pos, scan_page, &sc, c->err);
+	rc = catalog_read_products(master, scan_page, &sc, c->err);
 	if (rc == 0)
-		rc = note_deleted_products(c, sc.seen, sc.nseen);
+		rc = note_deleted_products(&sc);
 	for (size_t i = 0; i < sc.nseen; i++)
 		free(sc.seen[i]);
 	free(sc.seen);
 	return rc;
+}
+
+/* The side whose catalog is the master: the stock_master setting. */
+static int
+catalog_master_side(struct store *st, int64_t account_id, const char **side, struct sbuf *err)
+{
+	char *master = NULL;
+
+	if (settings_get_string(st, account_id, "stock_master", &master, err) < 0)
+		return -1;
+	*side = strcmp(master, "shop") == 0 ? "shop" : "pos";
+	free(master);
+	return 0;
 }
 
 /*
@@ -501,7 +535,8 @@ run_feed(struct engine *e, struct store *st, const struct account *acc, const ch
 	if (!known)
 		return error_set(err, "unknown feed '%s' (customers, customer_types, orders, products, inventory or "
 				 "stock_check)", feed);
-	if (settings_retry_policy(st, acc->id, &c.policy, err) < 0)
+	if (settings_retry_policy(st, acc->id, &c.policy, err) < 0 ||
+	    (strcmp(feed, "products") == 0 && catalog_master_side(st, acc->id, &role, err) < 0))
 		return -1;
 	rc = cycle_feed_off(st, acc->id, feed, err);
 	if (rc < 0)
@@ -526,7 +561,7 @@ run_feed(struct engine *e, struct store *st, const struct account *acc, const ch
 	else if (strcmp(feed, "customer_types") == 0)
 		rc = cycle_customer_types(&c, conn);
 	else if (strcmp(feed, "products") == 0)
-		rc = cycle_products(&c, conn);
+		rc = cycle_products(&c, conn, role);
 	else if (strcmp(feed, "inventory") == 0)
 		rc = cycle_inventory(&c, conn);
 	else if (strcmp(feed, "stock_check") == 0)

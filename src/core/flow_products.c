@@ -125,6 +125,7 @@ read_settings(struct catalog_batch *b, int *enabled, int *pos_master)
 	    settings_get_string(b->st, b->account.id, "tier_map", &tiers, &b->err) < 0)
 		goto out;
 	*pos_master = strcmp(master, "pos") == 0;
+	b->reverse = !*pos_master && !b->stock_only;
 	b->skip_missing_category = strcmp(missing, "skip") == 0;
 	b->ignore_removed = strcmp(removed, "ignore") == 0;
 	rc = tier_map_parse(tiers, b->rules, &b->nrules, &b->err);
@@ -150,12 +151,12 @@ load_product(struct catalog_batch *b, struct catalog_item *ci)
 		/* unreadable: the POS has the truth */
 		sbuf_reset(&b->err);
 	}
-	if (!b->pos->ops->product_get) {
+	if (!b->src->ops->product_get) {
 		catalog_end(ci, ITEM_FAILED, COMMENT_CONNECTOR_UNAVAILABLE);
 		return -1;
 	}
 	remote_error_reset(&b->re);
-	rs = b->pos->ops->product_get(b->pos, ci->f.it->subject_id, &ci->p, &b->re);
+	rs = b->src->ops->product_get(b->src, ci->f.it->subject_id, &ci->p, &b->re);
 	if (rs == REMOTE_NOT_FOUND)
 		return 1;
 	if (rs != REMOTE_OK) {
@@ -175,14 +176,19 @@ classify(struct catalog_batch *b, struct catalog_item *ci, int gone)
 		if (!ci->linked)
 			catalog_end(ci, ITEM_SKIPPED, gone ? COMMENT_PRODUCT_GONE_UNLINKED
 					 : ci->p.archived ? COMMENT_PRODUCT_ARCHIVED_UNLINKED
+					 : b->reverse ? COMMENT_PRODUCT_NOT_PUBLISHED
 					 : COMMENT_PRODUCT_NOT_FOR_WEB);
 		else if (b->ignore_removed)
 			catalog_end(ci, ITEM_SKIPPED, COMMENT_PRODUCT_REMOVAL_IGNORED);
 		else {
-			ci->w.fields = PW_STATUS;
+			ci->w.fields = PW_STATUS;   /* a draft in a shop; unmarked for the web in a POS */
 			snprintf(ci->w.status, sizeof(ci->w.status), "draft");
 			ci->write = 1;
 		}
+		return;
+	}
+	if (b->reverse && ci->p.variant_group[0]) {
+		catalog_end(ci, ITEM_SKIPPED, COMMENT_PRODUCT_VARIABLE_TO_POS_NOT_YET);
 		return;
 	}
 	if (!ci->p.name[0])
@@ -209,6 +215,14 @@ build_write(struct catalog_batch *b, struct catalog_item *ci)
 	sku_trim(w->sku);   /* the shops trim SKUs when they save them; so do we, before matching */
 	snprintf(w->name, sizeof(w->name), "%s", ci->p.name);
 	snprintf(w->description, sizeof(w->description), "%s", ci->p.description);
+	if (b->reverse) {
+		/* the shop's price goes as it is, with its basis: the POS keeps a flag per price */
+		w->regular_price = ci->p.price;
+		w->price_includes_tax = b->shop_includes_tax;
+		snprintf(w->status, sizeof(w->status), "%s", ci->p.sync_to_shop ? "publish" : "draft");
+		ci->write = 1;
+		return 0;
+	}
 	if (price_on_basis(ci->p.price, ci->p.price_includes_tax, ci->p.tax_percent, b->shop_includes_tax,
 			   &w->regular_price) < 0 ||
 	    tiers_for_shop(&ci->p, b->rules, b->nrules, b->shop_includes_tax, w->tiers, &w->ntiers, &unmapped) < 0) {
@@ -238,7 +252,7 @@ fingerprint_write(struct catalog_item *ci)
 
 	money_format(w->regular_price, 2, price, sizeof(price));
 	sbuf_addf(&t, "%u|%s|%s|%s|%s|%s|%s|%s", w->fields, w->sku, w->name, w->description, w->category_id, price,
-		  w->status, ci->link.shop_id);
+		  w->status, ci->target_id);
 	if (w->kind == PRODUCT_VARIATION)
 		sbuf_addf(&t, "|variation of %s|%s", w->parent_id, w->noptions ? w->options[0] : "");
 	for (size_t i = 0; i < w->ntiers; i++) {
@@ -249,20 +263,25 @@ fingerprint_write(struct catalog_item *ci)
 	sbuf_release(&t);
 }
 
-/* A write the shop took: link or fingerprint, then the item's outcome. */
-static void
-wrote(struct catalog_batch *b, struct catalog_item *ci, const char *shop_id)
+/* What a written (or already equal) item says. */
+static enum comment_id
+written_comment(const struct catalog_batch *b, const struct catalog_item *ci)
 {
-	int64_t now = time_now_ms();
+	if (ci->w.fields == PW_STATUS)
+		return b->reverse ? COMMENT_PRODUCT_UNMARKED_IN_POS : COMMENT_PRODUCT_SET_TO_DRAFT;
+	if (ci->w.kind == PRODUCT_VARIATION)
+		return COMMENT_PRODUCT_VARIATION_UPDATED;
+	return ci->category_created ? COMMENT_PRODUCT_CATEGORY_CREATED : COMMENT_SUCCESSFULLY_UPDATED;
+}
+
+/* A write the target took: link or fingerprint, then the item's outcome. */
+static void
+wrote(struct catalog_batch *b, struct catalog_item *ci, const char *target_id)
+{
 	int rc;
 
-	if (!ci->linked) {
-		rc = store_link_set(b->st, b->account.id, "product", ci->p.id, shop_id, now, &b->err);
-		if (rc == 0) {
-			ci->linked = 1;
-			snprintf(ci->link.shop_id, sizeof(ci->link.shop_id), "%s", shop_id);
-		}
-	}
+	if (!ci->linked && catalog_link_set(b, "product", ci->p.id, target_id) == 0)
+		catalog_item_linked(ci, target_id);
 	if (ci->linked && ci->w.kind == PRODUCT_VARIATION && (ci->w.fields & PW_CATALOG) &&
 	    catalog_size_placement_set(b, ci->p.id, ci->w.parent_id, ci->w.options[0]) < 0)
 		ci->linked = 0;   /* reported below as a link not saved */
@@ -271,22 +290,33 @@ wrote(struct catalog_batch *b, struct catalog_item *ci, const char *shop_id)
 		return;
 	}
 	fingerprint_write(ci);   /* the shop id is part of it */
-	rc = ci->linked ? store_link_set_fingerprint(b->st, b->account.id, "product", ci->p.id, ci->fp, now, &b->err)
-			: -1;
+	rc = ci->linked ? catalog_link_set_fingerprint(b, "product", ci->p.id, target_id, ci->fp) : -1;
 	if (rc < 0) {
-		/* the shop has it: the next try finds it by SKU and only updates */
+		/* the target has it: the next try finds it by SKU and only updates */
 		flow_log(&ci->f, LOG_ERROR, "product %s was written to %s (id %s) but its link was not saved: %s",
-			 ci->p.id, b->names.shop, shop_id, b->err.buf);
+			 ci->p.id, b->names.shop, target_id, b->err.buf);
 		catalog_end_store_error(ci, &b->err);
 		return;
 	}
-	if (ci->w.fields == PW_STATUS)
-		catalog_end(ci, ITEM_SUCCEEDED, COMMENT_PRODUCT_SET_TO_DRAFT);
-	else if (ci->w.kind == PRODUCT_VARIATION)
-		catalog_end(ci, ITEM_SUCCEEDED, COMMENT_PRODUCT_VARIATION_UPDATED);
-	else
-		catalog_end(ci, ITEM_SUCCEEDED, ci->category_created ? COMMENT_PRODUCT_CATEGORY_CREATED
-								 : COMMENT_SUCCESSFULLY_UPDATED);
+	catalog_end(ci, ITEM_SUCCEEDED, written_comment(b, ci));
+}
+
+/* Which of the chunk's creates landed anyway? Those are linked and end as
+ * written; the others are left open. Anything but REMOTE_OK: the lookup failed. */
+static enum remote_status
+link_landed(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
+{
+	enum remote_status rs = chunk[0]->w.kind == PRODUCT_VARIATION
+					? catalog_match_variations(b, chunk[0]->w.parent_id, chunk, n)
+					: catalog_match_by_sku(b, chunk, n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!chunk[i]->ended && chunk[i]->matched_now) {
+			wrote(b, chunk[i], chunk[i]->target_id);
+			sbuf_addf(&chunk[i]->f.res->detail, "the write was not answered as a whole; the product was "
+				  "found by SKU in %s", b->names.shop);
+		}
+	return rs;
 }
 
 /* After a lost answer: which creates landed? Link those; the rest retry. */
@@ -295,26 +325,16 @@ recover_lost_creates(struct catalog_batch *b, struct catalog_item **chunk, size_
 {
 	struct remote_error lost;
 
-	/* what the shop said about the write goes into every item's history */
+	/* what the target said about the write goes into every item's history */
 	remote_error_init(&lost);
 	sbuf_addstr(&lost.message, b->re.message.buf);
 	sbuf_addstr(&lost.body, b->re.body.buf);
 	lost.retry_after_ms = b->re.retry_after_ms;
-	if ((chunk[0]->w.kind == PRODUCT_VARIATION ? catalog_match_variations(b, chunk[0]->w.parent_id, chunk, n)
-						   : catalog_match_by_sku(b, chunk, n)) != REMOTE_OK)
+	if (link_landed(b, chunk, n) != REMOTE_OK)
 		sbuf_addf(&lost.message, "; looking up what landed failed too: %s", b->re.message.buf);
-	for (size_t i = 0; i < n; i++) {
-		struct catalog_item *ci = chunk[i];
-
-		if (ci->ended)
-			continue;
-		if (ci->matched_now) {
-			wrote(b, ci, ci->link.shop_id);
-			sbuf_addstr(&ci->f.res->detail, "the answer was lost; the product was found by SKU in the shop");
-		} else {
-			catalog_end_remote(ci, ITEM_RETRY, COMMENT_PRODUCT_WRITE_UNANSWERED, &lost);
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		if (!chunk[i]->ended)
+			catalog_end_remote(chunk[i], ITEM_RETRY, COMMENT_PRODUCT_WRITE_UNANSWERED, &lost);
 	remote_error_release(&lost);
 }
 
@@ -355,11 +375,36 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		w[i] = chunk[i]->w;
-		snprintf(w[i].shop_id, sizeof(w[i].shop_id), "%s", chunk[i]->linked ? chunk[i]->link.shop_id : "");
+		snprintf(w[i].shop_id, sizeof(w[i].shop_id), "%s", chunk[i]->linked ? chunk[i]->target_id : "");
 		snprintf(w[i].reference, sizeof(w[i].reference), "%s", chunk[i]->p.id);
 	}
 	remote_error_reset(&b->re);
-	rs = b->shop->ops->products_write(b->shop, w, n, o, &b->re);
+	rs = b->dst->ops->products_write(b->dst, w, n, o, &b->re);
+	if (rs == REMOTE_REFUSED && n > 1) {
+		/*
+		 * Refused as a whole without saying for which item (a POS that
+		 * applies an array until the first bad item): creates that
+		 * landed before it are found by SKU, the rest go one by one so
+		 * only the bad one fails, with the target's reason.
+		 */
+		if (b->re.may_have_landed && link_landed(b, chunk, n) != REMOTE_OK) {
+			/* cannot tell what landed: nothing is sent again until it can */
+			for (size_t i = 0; i < n; i++)
+				if (!chunk[i]->ended)
+					catalog_end_remote(chunk[i], ITEM_RETRY, COMMENT_PRODUCT_WRITE_UNANSWERED, &b->re);
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (!chunk[i]->ended)
+				send_chunk(b, &chunk[i], 1);
+		goto out;
+	}
+	if (rs == REMOTE_REFUSED && n == 1 && !b->stock_only) {
+		catalog_end_with_reason(chunk[0], ITEM_FAILED, COMMENT_PRODUCT_REFUSED, b->re.message.buf);
+		if (b->re.body.len)
+			sbuf_addf(&chunk[0]->f.res->detail, "response: %s", b->re.body.buf);
+		goto out;
+	}
 	if (rs != REMOTE_OK) {
 		note_loop(b, chunk, n);
 		if ((rs == REMOTE_TEMPORARY || rs == REMOTE_BAD_ANSWER) && b->re.may_have_landed) {
@@ -378,8 +423,7 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 		if (o[i].ok) {
 			wrote(b, ci, o[i].id);
 		} else if (!ci->linked && o[i].existing_id[0] && strcmp(o[i].code, "product_invalid_sku") == 0 &&
-			   store_link_set(b->st, b->account.id, "product", ci->p.id, o[i].existing_id, time_now_ms(),
-					  &b->err) == 0) {
+			   catalog_link_set(b, "product", ci->p.id, o[i].existing_id) == 0) {
 			/* created meanwhile (another till, an earlier lost answer): link, update next */
 			catalog_end(ci, ITEM_RETRY, COMMENT_PRODUCT_LINKED_BY_SKU);
 			ci->f.res->retry_after_ms = 1000;
@@ -432,7 +476,7 @@ same_target(const struct catalog_item *a, const struct catalog_item *b)
 static void
 send_writes(struct catalog_batch *b)
 {
-	size_t max = b->shop->ops->products_write_max ? b->shop->ops->products_write_max : 1;
+	size_t max = b->dst->ops->products_write_max ? b->dst->ops->products_write_max : 1;
 	struct catalog_item **todo = calloc(b->n ? b->n : 1, sizeof(*todo));
 	size_t n = 0, start = 0;
 
@@ -447,9 +491,7 @@ send_writes(struct catalog_batch *b)
 			continue;
 		fingerprint_write(ci);
 		if (!b->stock_only && ci->linked && strcmp(ci->fp, ci->link.fingerprint) == 0) {
-			catalog_end(ci, ITEM_SUCCEEDED, ci->w.fields == PW_STATUS ? COMMENT_PRODUCT_SET_TO_DRAFT
-							: ci->w.kind == PRODUCT_VARIATION ? COMMENT_PRODUCT_VARIATION_UPDATED
-							: COMMENT_SUCCESSFULLY_UPDATED);
+			catalog_end(ci, ITEM_SUCCEEDED, written_comment(b, ci));
 			sbuf_addstr(&ci->f.res->detail, "the shop already has these values; nothing sent");
 			continue;
 		}
@@ -498,16 +540,25 @@ open_sides(struct catalog_batch *b)
 		end_all_like(b, first);
 		return -1;
 	}
-	if (!b->shop->ops->products_write || !b->shop->ops->products_by_sku) {
-		end_all(b, ITEM_FAILED, COMMENT_CONNECTOR_UNAVAILABLE);
-		return -1;
-	}
+	b->src = b->reverse ? b->shop : b->pos;
+	b->dst = b->reverse ? b->pos : b->shop;
+	b->src_side = b->reverse ? "shop" : "pos";
 	for (size_t i = 0; i < b->n; i++) {
 		b->ci[i].f.pos = b->pos;
 		b->ci[i].f.shop = b->shop;
 		flow_set_names(&b->ci[i].f);
+		if (b->reverse) {   /* {pos} names the source, {shop} the target */
+			b->ci[i].f.names.pos = b->shop->ops->display_name;
+			b->ci[i].f.names.pos_compact = b->shop->ops->compact_name;
+			b->ci[i].f.names.pos_upper = b->shop->ops->upper_name;
+			b->ci[i].f.names.shop = b->pos->ops->display_name;
+		}
 	}
 	b->names = first->f.names;
+	if (!b->dst->ops->products_write || !b->dst->ops->products_by_sku) {
+		end_all(b, ITEM_FAILED, COMMENT_CONNECTOR_UNAVAILABLE);
+		return -1;
+	}
 	return 0;
 }
 
@@ -534,7 +585,7 @@ plan_stock(struct catalog_batch *b)
 			catalog_end(ci, ITEM_SKIPPED, COMMENT_INVENTORY_NOT_LINKED);
 			continue;
 		}
-		ci->linked = 1;
+		catalog_item_linked(ci, ci->link.shop_id);
 		snprintf(ci->p.id, sizeof(ci->p.id), "%s", ci->f.it->subject_id);
 		/* a size: its variation is written under its variable product */
 		if (catalog_size_placement_get(b, ci->p.id, ci->w.parent_id, sizeof(ci->w.parent_id), option,
@@ -568,10 +619,9 @@ run(struct catalog_batch *b)
 	if (!enabled)
 		return end_all(b, ITEM_SKIPPED, b->stock_only ? COMMENT_INVENTORY_SYNC_DISABLED
 							      : COMMENT_PRODUCT_SYNC_DISABLED);
-	if (!pos_master)
-		return end_all(b, ITEM_SKIPPED, b->stock_only ? COMMENT_INVENTORY_NEEDS_POS_MASTER
-							      : COMMENT_PRODUCT_SYNC_NEEDS_POS_MASTER);
 	if (b->stock_only) {
+		if (!pos_master)
+			return end_all(b, ITEM_SKIPPED, COMMENT_INVENTORY_NEEDS_POS_MASTER);
 		plan_stock(b);
 		send_writes(b);
 		return;
@@ -579,24 +629,32 @@ run(struct catalog_batch *b)
 
 	for (size_t i = 0; i < b->n; i++) {
 		struct catalog_item *ci = &b->ci[i];
+		const char *direction = b->reverse ? DIRECTION_SHOP_TO_POS : DIRECTION_POS_TO_SHOP;
 		int gone, rc;
 
+		if (strcmp(ci->f.it->direction, direction) != 0) {
+			/* queued before the stock master changed sides */
+			catalog_end(ci, ITEM_SKIPPED, COMMENT_PRODUCT_MASTER_CHANGED);
+			continue;
+		}
 		gone = load_product(b, ci);
 		if (gone < 0)
 			continue;
-		rc = store_link_by_pos(b->st, b->account.id, "product", ci->f.it->subject_id, &ci->link, &b->err);
+		rc = catalog_link_get(b, "product", ci->f.it->subject_id, &ci->link);
 		if (rc < 0) {
 			catalog_end_store_error(ci, &b->err);
 			continue;
 		}
-		ci->linked = rc == 0;
+		if (rc == 0)
+			catalog_item_linked(ci, catalog_link_target(b, &ci->link));
 		if (gone)
 			snprintf(ci->p.id, sizeof(ci->p.id), "%s", ci->f.it->subject_id);
 		classify(b, ci, gone);
 		if (!ci->ended && !ci->write && build_write(b, ci) == 0)
 			catalog_resolve_category(b, ci);
 	}
-	catalog_plan_variants(b);
+	if (!b->reverse)
+		catalog_plan_variants(b);
 	if (match_unlinked(b) == 0)
 		send_writes(b);
 }
@@ -640,8 +698,8 @@ catalog_batch_run(struct engine *e, struct store *st, const struct queue_item *i
 		b.pos->ops->close(b.pos);
 	if (b.shop)
 		b.shop->ops->close(b.shop);
-	free(b.pos_cats);
-	free(b.shop_cats);
+	free(b.src_cats);
+	free(b.dst_cats);
 	free(b.ci);
 	remote_error_release(&b.re);
 	sbuf_release(&b.err);

@@ -1,8 +1,9 @@
 /*
  * test_eposnow_json.c: the Epos Now connector's catalog. The JSON -> model
- * mapping (eposnow_json.c) on canned bodies, then the catalog ops against
- * the sandbox's Epos Now emulator (a real child process: $SANDBOX) when it
- * is set; without it the live test skips.
+ * mapping (eposnow_json.c) and the write bodies on canned data, then the
+ * catalog ops, Epos Now as master (reading) and as target (categories,
+ * products by SKU, writes), against the sandbox's Epos Now emulator (a real
+ * child process: $SANDBOX) when it is set; without it the live tests skip.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -354,6 +355,265 @@ test_epos__text_cut_at_character(void **state)
 	sbuf_release(&err);
 }
 
+/* ---- the catalog's target: bodies and answers ----------------------------- */
+
+/* A body as it goes out: money as bare numbers, keys sorted for comparing. */
+static char *
+body_text(const json_t *j)
+{
+	char *s = json_decimal_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+
+	assert_non_null(s);
+	return s;
+}
+
+static void
+test_epos__category_write(void **state)
+{
+	struct sbuf err = SBUF_INIT;
+	struct category in = { "", "", "Tea & Coffee" }, out;
+	char *text;
+	json_t *j;
+
+	(void)state;
+	j = epos_category_create_json(&in, &err);
+	text = body_text(j);
+	assert_string_equal(text, "{\"Name\":\"Tea & Coffee\"}");   /* no ParentId at the top */
+	free(text);
+	json_decref(j);
+	snprintf(in.parent_id, sizeof(in.parent_id), "4");
+	j = epos_category_create_json(&in, &err);
+	text = body_text(j);
+	assert_string_equal(text, "{\"Name\":\"Tea & Coffee\",\"ParentId\":4}");
+	free(text);
+	json_decref(j);
+	snprintf(in.parent_id, sizeof(in.parent_id), "4a");
+	assert_null(epos_category_create_json(&in, &err));
+	assert_non_null(strstr(err.buf, "parent"));
+	in.parent_id[0] = '\0';
+	snprintf(in.name, sizeof(in.name), "\xff");
+	assert_null(epos_category_create_json(&in, &err));
+	assert_non_null(strstr(err.buf, "'Name'"));
+	in.name[0] = '\0';
+	assert_null(epos_category_create_json(&in, &err));
+	assert_non_null(strstr(err.buf, "name"));
+
+	j = load("{\"Id\":12,\"ParentId\":4,\"RootParentId\":4,\"Name\":\"Tea\",\"Children\":[]}");
+	assert_int_equal(epos_category_from_json(j, &out, &err), 0);
+	assert_string_equal(out.id, "12");
+	assert_string_equal(out.parent_id, "4");
+	assert_string_equal(out.name, "Tea");
+	json_decref(j);
+	j = load("{\"Name\":\"Tea\"}");
+	assert_int_equal(epos_category_from_json(j, &out, &err), EPOS_JSON_BAD);
+	json_decref(j);
+	j = load("[]");
+	assert_int_equal(epos_category_from_json(j, &out, &err), EPOS_JSON_BAD);
+	json_decref(j);
+	sbuf_release(&err);
+}
+
+static void
+test_epos__shop_product_status(void **state)
+{
+	struct sbuf err = SBUF_INIT, body = SBUF_INIT;
+	struct shop_product p;
+	json_t *j = load("[{\"Id\":1,\"Sku\":\"A\",\"SellOnWeb\":true,\"IsArchived\":false},"
+			 "{\"Id\":2,\"Sku\":\"A\",\"SellOnWeb\":false,\"IsArchived\":false},"
+			 "{\"Id\":3,\"Sku\":null,\"SellOnWeb\":true,\"IsArchived\":true},"
+			 "{\"Id\":4,\"Sku\":7},{\"Sku\":\"B\"}]");
+
+	(void)state;
+	assert_int_equal(epos_shop_product_from_json(json_array_get(j, 0), &p, &err), 0);
+	assert_string_equal(p.id, "1");
+	assert_string_equal(p.sku, "A");
+	assert_string_equal(p.status, "publish");
+	assert_int_equal(epos_shop_product_from_json(json_array_get(j, 1), &p, &err), 0);
+	assert_string_equal(p.status, "draft");
+	assert_int_equal(epos_shop_product_from_json(json_array_get(j, 2), &p, &err), 0);
+	assert_string_equal(p.sku, "");
+	assert_string_equal(p.status, "archived");   /* archived wins over SellOnWeb */
+	assert_int_equal(epos_shop_product_from_json(json_array_get(j, 3), &p, &err), EPOS_JSON_BAD);
+	assert_non_null(strstr(err.buf, "product 4"));
+	assert_int_equal(epos_shop_product_from_json(json_array_get(j, 4), &p, &err), EPOS_JSON_BAD);
+	json_decref(j);
+	/* a SKU too long for the model is left out, never cut into another one */
+	sbuf_addstr(&body, "{\"Id\":5,\"Sku\":\"");
+	for (int i = 0; i < 200; i++)
+		sbuf_addch(&body, 'K');
+	sbuf_addstr(&body, "\"}");
+	j = load(body.buf);
+	assert_int_equal(epos_shop_product_from_json(j, &p, &err), 0);
+	assert_string_equal(p.sku, "");
+	json_decref(j);
+	sbuf_release(&body);
+	sbuf_release(&err);
+}
+
+static void
+fill_write(struct product_write *w, const char *shop_id, const char *sku, const char *name, const char *price)
+{
+	memset(w, 0, sizeof(*w));
+	w->fields = PW_CATALOG | PW_STATUS;
+	snprintf(w->shop_id, sizeof(w->shop_id), "%s", shop_id);
+	snprintf(w->sku, sizeof(w->sku), "%s", sku);
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	snprintf(w->description, sizeof(w->description), "Blue");
+	snprintf(w->reference, sizeof(w->reference), "WC-%s", sku);
+	snprintf(w->status, sizeof(w->status), "publish");
+	w->regular_price = money_of(price);
+	w->price_includes_tax = 1;
+}
+
+static void
+test_epos__product_write_bodies(void **state)
+{
+	struct sbuf err = SBUF_INIT;
+	struct product_write w[8];
+	struct write_outcome out[8];
+	unsigned char sent[8];
+	json_t *j, *creates, *updates;
+	char *text;
+
+	(void)state;
+	fill_write(&w[0], "", "MUG-1", "Mug", "12.5");
+	snprintf(w[0].category_id, sizeof(w[0].category_id), "5");
+	j = epos_product_write_json(&w[0], &err);
+	text = body_text(j);
+	/* a create: what Epos Now requires of a new product too */
+	assert_string_equal(text, "{\"CategoryId\":5,\"CostPrice\":0.00,\"Description\":\"Blue\",\"EatOutPrice\":12.50,"
+				  "\"IsEatOutPriceIncTax\":true,\"IsSalePriceIncTax\":true,\"Name\":\"Mug\","
+				  "\"SalePrice\":12.50,\"SellOnWeb\":true,\"Sku\":\"MUG-1\"}");
+	free(text);
+	json_decref(j);
+
+	/* an update: the sale price on the shop's basis, no eat-out or cost price, null leaves the category */
+	fill_write(&w[1], "93", "MUG-2", "Mug 2", "1234567.899");
+	w[1].price_includes_tax = 0;
+	snprintf(w[1].status, sizeof(w[1].status), "draft");
+	j = epos_product_write_json(&w[1], &err);
+	text = body_text(j);
+	assert_string_equal(text, "{\"CategoryId\":null,\"Description\":\"Blue\",\"Id\":93,\"IsSalePriceIncTax\":false,"
+				  "\"Name\":\"Mug 2\",\"SalePrice\":1234567.90,\"SellOnWeb\":false,\"Sku\":\"MUG-2\"}");
+	free(text);
+	json_decref(j);
+	w[1].fields = PW_STATUS;
+	j = epos_product_write_json(&w[1], &err);
+	text = body_text(j);
+	assert_string_equal(text, "{\"Id\":93,\"SellOnWeb\":false}");
+	free(text);
+	json_decref(j);
+
+	/* what Epos Now cannot take is refused here, naming why */
+	fill_write(&w[2], "", "V-S", "Tee", "5");
+	w[2].kind = PRODUCT_VARIATION;
+	assert_null(epos_product_write_json(&w[2], &err));
+	assert_non_null(strstr(err.buf, "variation"));
+	fill_write(&w[3], "", "V", "Tee", "5");
+	w[3].kind = PRODUCT_VARIABLE;
+	assert_null(epos_product_write_json(&w[3], &err));
+	assert_non_null(strstr(err.buf, "variable product"));
+	fill_write(&w[4], "94", "S", "Stock", "5");
+	w[4].fields = PW_CATALOG | PW_STOCK;
+	assert_null(epos_product_write_json(&w[4], &err));
+	assert_non_null(strstr(err.buf, "stock"));
+	fill_write(&w[5], "", "NEW", "New", "5");
+	w[5].fields = PW_STATUS;
+	assert_null(epos_product_write_json(&w[5], &err));
+	assert_non_null(strstr(err.buf, "catalog fields"));
+	w[5].fields = 0;
+	snprintf(w[5].shop_id, sizeof(w[5].shop_id), "95");
+	assert_null(epos_product_write_json(&w[5], &err));
+	assert_non_null(strstr(err.buf, "nothing"));
+	fill_write(&w[6], "12a", "X", "X", "5");
+	assert_null(epos_product_write_json(&w[6], &err));
+	assert_non_null(strstr(err.buf, "12a"));
+	fill_write(&w[6], "", "X", "X", "5");
+	snprintf(w[6].category_id, sizeof(w[6].category_id), "tea");
+	assert_null(epos_product_write_json(&w[6], &err));
+	assert_non_null(strstr(err.buf, "category"));
+	fill_write(&w[7], "", "BAD", "\xff\xfe", "5");
+	assert_null(epos_product_write_json(&w[7], &err));
+	assert_non_null(strstr(err.buf, "'Name'"));
+
+	/* the two bodies: creates and updates apart, in input order, the refused left out */
+	fill_write(&w[2], "", "OK-2", "Second", "3");
+	w[1].fields = PW_CATALOG | PW_STATUS;
+	assert_int_equal(epos_products_write_json(w, 8, sent, out, &creates, &updates, &err), 0);
+	assert_memory_equal(sent, ((unsigned char[]){ 1, 1, 1, 0, 0, 0, 0, 0 }), 8);
+	assert_int_equal(json_array_size(creates), 2);
+	assert_string_equal(jstr(json_array_get(creates, 1), "Sku"), "OK-2");
+	assert_int_equal(json_array_size(updates), 1);
+	assert_false(out[0].ok);
+	assert_string_equal(out[0].code, "");
+	assert_string_equal(out[3].code, EPOS_CODE_NOT_SENT);
+	assert_non_null(strstr(out[3].message, "variable product"));
+	assert_string_equal(out[7].code, EPOS_CODE_NOT_SENT);
+	json_decref(creates);
+	json_decref(updates);
+	sbuf_release(&err);
+}
+
+static void
+test_epos__write_answers(void **state)
+{
+	struct sbuf err = SBUF_INIT;
+	struct product_write w[4];
+	struct write_outcome out[4];
+	const unsigned char sent[4] = { 1, 1, 1, 0 };
+	const char *refusal = "{\"Message\":\"The request is invalid.\",\"ModelState\":{\"CategoryId\":"
+			      "[\"The category does not exist.\"],\"Name\":[\"A\\nB\"]}}";
+	char why[128];
+	json_t *j;
+
+	(void)state;
+	fill_write(&w[0], "", "A", "A", "1");
+	fill_write(&w[1], "93", "B", "B", "1");
+	fill_write(&w[2], "", "C", "C", "1");
+	fill_write(&w[3], "", "D", "D", "1");   /* not sent: left alone */
+	memset(out, 0, sizeof(out));
+	snprintf(out[3].code, sizeof(out[3].code), "kept");
+	j = load("[{\"Id\":501,\"Sku\":\"A\",\"SalePrice\":1.00},{\"Id\":\"502\",\"Sku\":\"C\"}]");
+	assert_int_equal(epos_write_outcomes(j, w, 4, sent, 0, out, &err), 0);
+	assert_true(out[0].ok);
+	assert_string_equal(out[0].id, "501");
+	assert_true(out[2].ok);
+	assert_string_equal(out[2].id, "502");
+	assert_false(out[1].ok);   /* an update: not in this answer */
+	assert_string_equal(out[3].code, "kept");
+	json_decref(j);
+	/* one update sent: its record alone is an answer too */
+	j = load("{\"Id\":93,\"Name\":\"B\"}");
+	assert_int_equal(epos_write_outcomes(j, w, 4, sent, 1, out, &err), 0);
+	assert_true(out[1].ok);
+	assert_string_equal(out[1].id, "93");
+	json_decref(j);
+
+	/* answers that cannot be matched to what was sent */
+	j = load("[{\"Id\":501}]");
+	assert_int_equal(epos_write_outcomes(j, w, 4, sent, 0, out, &err), EPOS_JSON_BAD);   /* one short */
+	assert_non_null(strstr(err.buf, "1 products for the 2 sent"));
+	json_decref(j);
+	j = load("[{\"Id\":94}]");
+	assert_int_equal(epos_write_outcomes(j, w, 4, sent, 1, out, &err), EPOS_JSON_BAD);   /* another product */
+	assert_non_null(strstr(err.buf, "not 93"));
+	json_decref(j);
+	j = load("[{\"Id\":501},{\"Name\":\"C\"}]");
+	assert_int_equal(epos_write_outcomes(j, w, 4, sent, 0, out, &err), EPOS_JSON_BAD);
+	assert_non_null(strstr(err.buf, "no Id"));
+	json_decref(j);
+	j = load("{\"Message\":\"ok\"}");
+	assert_int_equal(epos_write_outcomes(j, w, 4, sent, 0, out, &err), EPOS_JSON_BAD);
+	json_decref(j);
+
+	/* Epos Now's own words for a refusal, on one line */
+	assert_int_equal(epos_error_text(refusal, strlen(refusal), why, sizeof(why)), 0);
+	assert_string_equal(why, "The request is invalid. CategoryId: The category does not exist. Name: A B");
+	assert_int_equal(epos_error_text("<html>", 6, why, sizeof(why)), -1);
+	assert_int_equal(epos_error_text("", 0, why, sizeof(why)), -1);
+	sbuf_release(&err);
+}
+
 /* ---- malformed answers: an error naming what, never a crash -------------- */
 
 enum shape { PRODUCTS, CATEGORIES, STOCK, TAXES };
@@ -610,6 +870,277 @@ test_epos__live_catalog(void **state)
 	remote_error_release(&re);
 }
 
+/* ---- live: Epos Now as the catalog's target ------------------------------- */
+
+/* Requests the emulator counted on one Epos Now endpoint ("POST /Product"). */
+static long
+epos_requests(const char *endpoint)
+{
+	char url[256];
+	json_t *j = NULL;
+	long n;
+
+	snprintf(url, sizeof(url), "%s/counters?target=eposnow", sb.control);
+	assert_int_equal(http("GET", url, NULL, &j), 200);
+	n = (long)json_integer_value(json_object_get(
+		json_object_get(json_object_get(json_object_get(j, "eposnow"), "endpoints"), endpoint), "requests"));
+	json_decref(j);
+	return n;
+}
+
+/* The Id of a record as text. */
+static void
+id_of(const json_t *rec, char *id, size_t len)
+{
+	snprintf(id, len, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(rec, "Id")));
+}
+
+/* GET /Product/{id}, as the emulator holds it. */
+static json_t *
+epos_product(const char *id)
+{
+	char path[128];
+	json_t *j = NULL;
+
+	snprintf(path, sizeof(path), "/Product/%s", id);
+	assert_int_equal(epos("GET", path, NULL, &j), 200);
+	return j;
+}
+
+static void
+live_category_create(struct connector *c, struct remote_error *re, struct category *tea)
+{
+	struct category in = { "", "", "Web Teas" }, green;
+	char path[128];
+	json_t *raw;
+	long before;
+
+	if (eposnow_connector.category_create(c, &in, tea, re) != REMOTE_OK)
+		fail_msg("category_create: %s", re->message.buf);
+	assert_true(tea->id[0]);
+	assert_string_equal(tea->name, "Web Teas");
+	assert_string_equal(tea->parent_id, "");
+	snprintf(path, sizeof(path), "/Category/%s", tea->id);
+	assert_int_equal(epos("GET", path, NULL, &raw), 200);
+	assert_string_equal(jstr(raw, "Name"), "Web Teas");
+	json_decref(raw);
+
+	snprintf(in.name, sizeof(in.name), "Green");
+	snprintf(in.parent_id, sizeof(in.parent_id), "%s", tea->id);
+	assert_int_equal(eposnow_connector.category_create(c, &in, &green, re), REMOTE_OK);
+	assert_string_equal(green.parent_id, tea->id);
+	snprintf(path, sizeof(path), "/Category/%s", green.id);
+	assert_int_equal(epos("GET", path, NULL, &raw), 200);
+	assert_int_equal(json_integer_value(json_object_get(raw, "ParentId")), strtoll(tea->id, NULL, 10));
+	json_decref(raw);
+
+	/* a parent that is not an Epos Now id: refused without a request */
+	before = epos_requests("POST /Category");
+	snprintf(in.parent_id, sizeof(in.parent_id), "x1");
+	assert_int_equal(eposnow_connector.category_create(c, &in, &green, re), REMOTE_REFUSED);
+	assert_non_null(strstr(re->message.buf, "Green"));
+	assert_int_equal(epos_requests("POST /Category"), before);
+}
+
+static const struct shop_product *
+find_id(const struct shop_product *v, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i];
+	fail_msg("product %s is not in the answer", id);
+	return NULL;
+}
+
+static void
+live_products_by_sku(struct connector *c, struct remote_error *re)
+{
+	const char *ask[] = { "TWIN-1", "NO-SUCH-SKU", "", "TWIN-1" };
+	struct shop_product *v = NULL;
+	char a[32], b[32], other_case[32], body[128];
+	size_t n = 99;
+	json_t *made;
+	long before;
+
+	/* two products with one SKU (Epos Now does not keep SKUs unique), one in another case */
+	assert_int_equal(epos("POST", "/Product", "[{\"Name\":\"Twin A\",\"Sku\":\"TWIN-1\",\"CostPrice\":1,"
+			      "\"SalePrice\":2,\"EatOutPrice\":2,\"SellOnWeb\":true},{\"Name\":\"Twin B\",\"Sku\":"
+			      "\"TWIN-1\",\"CostPrice\":1,\"SalePrice\":2,\"EatOutPrice\":2,\"SellOnWeb\":false},"
+			      "{\"Name\":\"Twin c\",\"Sku\":\"twin-1\",\"CostPrice\":1,\"SalePrice\":2,\"EatOutPrice\":2}]",
+			      &made), 200);
+	id_of(json_array_get(made, 0), a, sizeof(a));
+	id_of(json_array_get(made, 1), b, sizeof(b));
+	id_of(json_array_get(made, 2), other_case, sizeof(other_case));
+	json_decref(made);
+
+	before = epos_requests("GET /Product");
+	if (eposnow_connector.products_by_sku(c, ask, 4, &v, &n, re) != REMOTE_OK)
+		fail_msg("products_by_sku: %s", re->message.buf);
+	/* one request per SKU asked (the empty one skipped: it would list everything) */
+	assert_int_equal(epos_requests("GET /Product"), before + 3);
+	assert_int_equal(n, 2);   /* both, once each; not the one whose SKU differs in case */
+	assert_string_equal(find_id(v, n, a)->sku, "TWIN-1");
+	assert_string_equal(find_id(v, n, a)->status, "publish");
+	assert_string_equal(find_id(v, n, b)->status, "draft");
+	free(v);
+
+	/* an archived product still holds its SKU */
+	snprintf(body, sizeof(body), "[{\"Id\":%s,\"IsArchived\":true}]", b);
+	assert_int_equal(epos("PUT", "/Product", body, &made), 200);
+	json_decref(made);
+	assert_int_equal(eposnow_connector.products_by_sku(c, ask, 1, &v, &n, re), REMOTE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(find_id(v, n, b)->status, "archived");
+	free(v);
+
+	/* none: an answer, not an error */
+	v = (struct shop_product *)1;
+	assert_int_equal(eposnow_connector.products_by_sku(c, ask + 1, 2, &v, &n, re), REMOTE_OK);
+	assert_int_equal(n, 0);
+	assert_null(v);
+}
+
+static void
+live_products_write(struct connector *c, struct remote_error *re, const struct category *tea)
+{
+	struct product_write w[3], refused[2], *big;
+	struct write_outcome out[3];
+	long posts, puts;
+	json_t *p, *old;
+
+	fill_write(&w[0], "", "EW-1", "Web Mug", "12.5");
+	snprintf(w[0].category_id, sizeof(w[0].category_id), "%s", tea->id);
+	fill_write(&w[1], "", "EW-2", "Web Cup", "7.25");
+	w[1].price_includes_tax = 0;
+	snprintf(w[1].status, sizeof(w[1].status), "draft");
+	fill_write(&w[2], "2", "EW-3", "Renamed", "3.10");
+	w[2].price_includes_tax = 0;
+	snprintf(w[2].category_id, sizeof(w[2].category_id), "%s", tea->id);
+	old = epos_product("2");
+
+	posts = epos_requests("POST /Product");
+	puts = epos_requests("PUT /Product");
+	if (eposnow_connector.products_write(c, w, 3, out, re) != REMOTE_OK)
+		fail_msg("products_write: %s", re->message.buf);
+	/* the creates in one request, the update in another */
+	assert_int_equal(epos_requests("POST /Product"), posts + 1);
+	assert_int_equal(epos_requests("PUT /Product"), puts + 1);
+	assert_true(out[0].ok && out[1].ok && out[2].ok);
+	assert_string_equal(out[2].id, "2");
+	assert_string_not_equal(out[0].id, out[1].id);
+
+	/* what landed: prices exactly, each on its basis */
+	p = epos_product(out[0].id);
+	assert_string_equal(jstr(p, "Sku"), "EW-1");
+	assert_string_equal(jstr(p, "Name"), "Web Mug");
+	assert_string_equal(jstr(p, "SalePrice"), "12.50");
+	assert_true(json_is_true(json_object_get(p, "IsSalePriceIncTax")));
+	assert_string_equal(jstr(p, "EatOutPrice"), "12.50");
+	assert_true(json_is_true(json_object_get(p, "IsEatOutPriceIncTax")));
+	assert_string_equal(jstr(p, "CostPrice"), "0.00");
+	assert_true(json_is_true(json_object_get(p, "SellOnWeb")));
+	assert_int_equal(json_integer_value(json_object_get(p, "CategoryId")), strtoll(tea->id, NULL, 10));
+	json_decref(p);
+	p = epos_product(out[1].id);
+	assert_string_equal(jstr(p, "SalePrice"), "7.25");
+	assert_false(json_is_true(json_object_get(p, "IsSalePriceIncTax")));
+	assert_false(json_is_true(json_object_get(p, "IsEatOutPriceIncTax")));
+	assert_false(json_is_true(json_object_get(p, "SellOnWeb")));
+	assert_true(json_is_null(json_object_get(p, "CategoryId")));
+	json_decref(p);
+	p = epos_product("2");
+	assert_string_equal(jstr(p, "Name"), "Renamed");
+	assert_string_equal(jstr(p, "Sku"), "EW-3");
+	assert_string_equal(jstr(p, "SalePrice"), "3.10");
+	assert_false(json_is_true(json_object_get(p, "IsSalePriceIncTax")));
+	assert_true(json_is_true(json_object_get(p, "SellOnWeb")));
+	assert_int_equal(json_integer_value(json_object_get(p, "CategoryId")), strtoll(tea->id, NULL, 10));
+	/* an update leaves the merchant's eat-out and cost prices alone */
+	assert_string_equal(jstr(p, "EatOutPrice"), jstr(old, "EatOutPrice"));
+	assert_string_equal(jstr(p, "CostPrice"), jstr(old, "CostPrice"));
+	json_decref(p);
+	json_decref(old);
+
+	/* nothing Epos Now can take: refused per item, no request */
+	fill_write(&refused[0], "", "EW-S", "Size", "1");
+	refused[0].kind = PRODUCT_VARIATION;
+	fill_write(&refused[1], out[0].id, "EW-1", "Web Mug", "12.5");
+	refused[1].fields = PW_STOCK;
+	assert_int_equal(eposnow_connector.products_write(c, refused, 2, out, re), REMOTE_OK);
+	assert_false(out[0].ok || out[1].ok);
+	assert_string_equal(out[0].code, EPOS_CODE_NOT_SENT);
+	assert_string_equal(out[1].code, EPOS_CODE_NOT_SENT);
+	assert_int_equal(epos_requests("POST /Product") + epos_requests("PUT /Product"), posts + puts + 2);
+
+	/* more than one request takes */
+	assert_int_equal(eposnow_connector.products_write_max, 100);
+	big = calloc(eposnow_connector.products_write_max + 1, sizeof(*big));
+	assert_non_null(big);
+	assert_int_equal(eposnow_connector.products_write(c, big, eposnow_connector.products_write_max + 1, out, re),
+			 REMOTE_REFUSED);
+	free(big);
+}
+
+static size_t
+count_sku(struct connector *c, const char *sku)
+{
+	struct remote_error re;
+	struct shop_product *v = NULL;
+	size_t n = 0;
+
+	remote_error_init(&re);
+	assert_int_equal(eposnow_connector.products_by_sku(c, &sku, 1, &v, &n, &re), REMOTE_OK);
+	free(v);
+	remote_error_release(&re);
+	return n;
+}
+
+static void
+live_products_write_fails(struct connector *c, struct remote_error *re)
+{
+	struct product_write w[2];
+	struct write_outcome out[2];
+
+	/* the second create names a category Epos Now does not have: the
+	 * request fails as a whole, and the first create was made anyway */
+	fill_write(&w[0], "", "HALF-1", "Half one", "4");
+	fill_write(&w[1], "", "HALF-2", "Half two", "4");
+	snprintf(w[1].category_id, sizeof(w[1].category_id), "999999");
+	assert_int_equal(eposnow_connector.products_write(c, w, 2, out, re), REMOTE_REFUSED);
+	assert_int_equal(re->http_status, 400);
+	assert_true(re->may_have_landed);
+	assert_non_null(strstr(re->message.buf, "creating 2 products in Epos Now"));
+	assert_non_null(strstr(re->message.buf, "CategoryId: The category does not exist."));
+	assert_int_equal(count_sku(c, "HALF-1"), 1);   /* look it up before sending it again */
+	assert_int_equal(count_sku(c, "HALF-2"), 0);
+
+	/* an update of a product Epos Now no longer has: nothing was created */
+	fill_write(&w[0], "999999", "GONE-1", "Gone", "4");
+	assert_int_equal(eposnow_connector.products_write(c, w, 1, out, re), REMOTE_NOT_FOUND);
+	assert_false(re->may_have_landed);
+	assert_non_null(strstr(re->message.buf, "999999"));
+}
+
+static void
+test_epos__live_catalog_target(void **state)
+{
+	struct remote_error re;
+	struct connector *c = NULL;
+	struct category tea;
+
+	(void)state;
+	NEED_SANDBOX();
+	remote_error_init(&re);
+	if (eposnow_connector.open(&c, sb.epos, sb.epos_creds, &re) != REMOTE_OK)
+		fail_msg("open: %s", re.message.buf);
+	live_category_create(c, &re, &tea);
+	live_products_by_sku(c, &re);
+	live_products_write(c, &re, &tea);
+	live_products_write_fails(c, &re);
+	eposnow_connector.close(c);
+	remote_error_release(&re);
+}
+
 int
 main(void)
 {
@@ -623,7 +1154,12 @@ main(void)
 		cmocka_unit_test(test_epos__stock_batches_locations_fractions),
 		cmocka_unit_test(test_epos__text_cut_at_character),
 		cmocka_unit_test(test_epos__malformed_shapes),
+		cmocka_unit_test(test_epos__category_write),
+		cmocka_unit_test(test_epos__shop_product_status),
+		cmocka_unit_test(test_epos__product_write_bodies),
+		cmocka_unit_test(test_epos__write_answers),
 		cmocka_unit_test(test_epos__live_catalog),
+		cmocka_unit_test(test_epos__live_catalog_target),   /* after: it adds products */
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

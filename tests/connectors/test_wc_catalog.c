@@ -325,6 +325,91 @@ test_cat__batch_answer_mapping(void **state)
 	sbuf_release(&err);
 }
 
+/* The shop as the catalog master: one element of the products list. */
+static void
+test_cat__catalog_product_mapping(void **state)
+{
+	struct sbuf err = SBUF_INIT;
+	struct product p;
+	char body[400];
+	json_t *j;
+
+	j = loads("{\"id\":31,\"sku\":\"TEA-1\",\"name\":\"Tea &amp; Biscuits &#8211; Box\",\"description\":"
+		  "\"<p>Hot &amp; fresh</p>\",\"regular_price\":\"4.50\",\"status\":\"publish\",\"type\":\"simple\","
+		  "\"categories\":[{\"id\":9,\"name\":\"Tea\",\"slug\":\"tea\"},{\"id\":3}],\"extra\":1}");
+	assert_int_equal(wc_catalog_product_from_json(j, &p, &err), 0);
+	assert_string_equal(p.id, "31");
+	assert_string_equal(p.sku, "TEA-1");
+	assert_string_equal(p.name, "Tea & Biscuits \xe2\x80\x93 Box");   /* decoded as category names are */
+	assert_string_equal(p.description, "<p>Hot &amp; fresh</p>");     /* HTML: kept as written */
+	assert_string_equal(p.category_id, "9");                          /* the first category */
+	assert_int_equal(p.has_price, 1);
+	assert_int_equal(p.price.units, money_of("4.5").units);
+	assert_int_equal(p.price_includes_tax, 0);   /* the engine sets the basis */
+	assert_int_equal(p.tax_percent.units, 0);
+	assert_int_equal(p.sync_to_shop, 1);
+	assert_int_equal(p.archived, 0);
+	assert_string_equal(p.variant_group, "");
+	assert_string_equal(p.variant_option, "");
+	assert_int_equal(p.ntiers, 0);
+	json_decref(j);
+
+	/* a variable product: its own group, no price of its own ("") */
+	j = loads("{\"id\":32,\"sku\":\"\",\"name\":\"Tee\",\"regular_price\":\"\",\"status\":\"draft\","
+		  "\"type\":\"variable\",\"categories\":[]}");
+	assert_int_equal(wc_catalog_product_from_json(j, &p, &err), 0);
+	assert_string_equal(p.variant_group, "32");
+	assert_int_equal(p.has_price, 0);
+	assert_int_equal(p.price.units, 0);
+	assert_int_equal(p.sync_to_shop, 0);
+	assert_string_equal(p.category_id, "");
+	json_decref(j);
+	/* grouped is not simple either; the trash is archived; no type is simple */
+	j = loads("{\"id\":33,\"type\":\"grouped\",\"status\":\"trash\",\"regular_price\":null}");
+	assert_int_equal(wc_catalog_product_from_json(j, &p, &err), 0);
+	assert_string_equal(p.variant_group, "33");
+	assert_int_equal(p.archived, 1);
+	assert_int_equal(p.sync_to_shop, 0);
+	assert_int_equal(p.has_price, 0);
+	json_decref(j);
+	j = loads("{\"id\":34,\"regular_price\":\"0\"}");
+	assert_int_equal(wc_catalog_product_from_json(j, &p, &err), 0);
+	assert_string_equal(p.variant_group, "");
+	assert_int_equal(p.has_price, 1);   /* free is a price */
+	json_decref(j);
+
+	/* a SKU too long for the model is left out, never cut */
+	memset(body, 0, sizeof(body));
+	memcpy(body, "{\"id\":36,\"sku\":\"", 17);
+	memset(body + 17, 'K', 200);
+	strcat(body, "\"}");
+	j = loads(body);
+	assert_int_equal(wc_catalog_product_from_json(j, &p, &err), 0);
+	assert_string_equal(p.sku, "");
+	json_decref(j);
+
+	/* what cannot be read is an error naming the product */
+	j = loads("{\"id\":35,\"regular_price\":\"4,50\"}");
+	assert_int_equal(wc_catalog_product_from_json(j, &p, &err), -1);
+	assert_non_null(strstr(err.buf, "product 35"));
+	assert_non_null(strstr(err.buf, "'regular_price'"));
+	json_decref(j);
+	j = loads("{\"id\":35,\"regular_price\":[4]}");
+	assert_int_equal(wc_catalog_product_from_json(j, &p, &err), -1);
+	json_decref(j);
+	j = loads("{\"id\":35,\"categories\":{\"id\":2}}");
+	assert_int_equal(wc_catalog_product_from_json(j, &p, &err), -1);
+	assert_non_null(strstr(err.buf, "'categories'"));
+	json_decref(j);
+	j = loads("{\"id\":35,\"categories\":[{\"id\":\"x\"}]}");
+	assert_int_equal(wc_catalog_product_from_json(j, &p, &err), -1);
+	json_decref(j);
+	j = loads("{\"name\":\"No id\"}");
+	assert_int_equal(wc_catalog_product_from_json(j, &p, &err), -1);
+	json_decref(j);
+	sbuf_release(&err);
+}
+
 /* --- live: categories ----------------------------------------------------- */
 
 static const struct category *
@@ -426,6 +511,144 @@ product(const char *id)
 	snprintf(path, sizeof(path), "/products/%s", id);
 	assert_int_equal(woo("GET", path, NULL, &j), 200);
 	return j;
+}
+
+/* One mapped product against the shop's own record of it. */
+static void
+check_catalog_product(const struct product *p, const json_t *raw)
+{
+	const json_t *cats = json_object_get(raw, "categories");
+	const char *price = jstr(raw, "regular_price");
+	char id[32], text[MONEY_TEXT_MAX];
+	int simple = strcmp(jstr(raw, "type"), "simple") == 0;
+
+	id_text(raw, id, sizeof(id));
+	assert_string_equal(p->id, id);
+	assert_string_equal(p->sku, jstr(raw, "sku"));
+	assert_string_equal(p->name, jstr(raw, "name"));   /* the fixture's names have no entities */
+	assert_int_equal(p->has_price, price[0] != '\0');
+	if (price[0]) {
+		money_format(p->price, 2, text, sizeof(text));
+		assert_string_equal(text, price);   /* the price text exactly */
+	}
+	assert_int_equal(p->price_includes_tax, 0);
+	assert_int_equal(p->sync_to_shop, strcmp(jstr(raw, "status"), "publish") == 0);
+	assert_int_equal(p->archived, 0);
+	assert_string_equal(p->variant_group, simple ? "" : id);
+	if (json_array_size(cats))
+		assert_int_equal(strtoll(p->category_id, NULL, 10),
+				 json_integer_value(json_object_get(json_array_get(cats, 0), "id")));
+	else
+		assert_string_equal(p->category_id, "");
+}
+
+/* The 150 products of the fixture in two pages, each as the shop has it.
+ * Runs before any test adds products. */
+static void
+test_cat__products_page(void **state)
+{
+	struct remote_error re;
+	struct connector *c;
+	struct change_page pg = { 1, 0 };
+	size_t total = 0, variable = 0, draft = 0;
+	char path[160];
+	int pages = 0;
+
+	NEED_SANDBOX();
+	remote_error_init(&re);
+	c = open_sandbox();
+	do {
+		struct product *v = NULL;
+		size_t n = 0;
+		json_t *raw = NULL;
+
+		if (OPS.products_page(c, &pg, &v, &n, &re) != REMOTE_OK)
+			fail_msg("products_page %d: %s", pg.page, re.message.buf);
+		pages++;
+		snprintf(path, sizeof(path), "/products?per_page=100&page=%d&orderby=id&order=asc&status=any", pg.page);
+		assert_int_equal(woo("GET", path, NULL, &raw), 200);
+		assert_int_equal(json_array_size(raw), n);
+		for (size_t i = 0; i < n; i++) {
+			check_catalog_product(&v[i], json_array_get(raw, i));
+			variable += v[i].variant_group[0] != '\0';
+			draft += !v[i].sync_to_shop;
+		}
+		if (pg.page == 1) {
+			assert_int_equal(n, 100);
+			assert_true(pg.more);
+		}
+		total += n;
+		json_decref(raw);
+		free(v);
+		pg.page++;
+	} while (pg.more && pages < 10);
+	assert_int_equal(pages, 2);
+	assert_int_equal(total, 150);
+	assert_true(variable > 0);   /* every tenth item of the fixture */
+	assert_true(draft > 0);
+	OPS.close(c);
+	remote_error_release(&re);
+}
+
+static void
+test_cat__product_get(void **state)
+{
+	struct remote_error re;
+	struct connector *c;
+	struct product p;
+	char id[32], var_id[32], path[160];
+	json_t *raw = NULL, *vars = NULL;
+
+	NEED_SANDBOX();
+	remote_error_init(&re);
+	c = open_sandbox();
+	/* the first variable product of the fixture, and one simple one */
+	assert_int_equal(woo("GET", "/products?type=variable&per_page=1&orderby=id&order=asc", NULL, &raw), 200);
+	id_text(json_array_get(raw, 0), id, sizeof(id));
+	json_decref(raw);
+	if (OPS.product_get(c, id, &p, &re) != REMOTE_OK)
+		fail_msg("product_get %s: %s", id, re.message.buf);
+	snprintf(path, sizeof(path), "/products/%s", id);
+	assert_int_equal(woo("GET", path, NULL, &raw), 200);
+	check_catalog_product(&p, raw);
+	assert_string_equal(p.variant_group, id);
+	json_decref(raw);
+	raw = some_products();
+	id_text(json_array_get(raw, 0), id, sizeof(id));
+	assert_int_equal(OPS.product_get(c, id, &p, &re), REMOTE_OK);
+	check_catalog_product(&p, json_array_get(raw, 0));
+	json_decref(raw);
+
+	/* gone, never was, or not a product of its own */
+	assert_int_equal(OPS.product_get(c, "99999999", &p, &re), REMOTE_NOT_FOUND);
+	assert_non_null(strstr(re.message.buf, "99999999"));
+	assert_int_equal(OPS.product_get(c, "12/3", &p, &re), REMOTE_NOT_FOUND);
+	assert_int_equal(woo("GET", "/products?type=variable&per_page=1&orderby=id&order=asc", NULL, &raw), 200);
+	snprintf(path, sizeof(path), "/products/%" JSON_INTEGER_FORMAT "/variations",
+		 json_integer_value(json_object_get(json_array_get(raw, 0), "id")));
+	assert_int_equal(woo("GET", path, NULL, &vars), 200);
+	assert_true(json_array_size(vars) > 0);
+	id_text(json_array_get(vars, 0), var_id, sizeof(var_id));
+	assert_int_equal(OPS.product_get(c, var_id, &p, &re), REMOTE_NOT_FOUND);
+	assert_non_null(strstr(re.message.buf, "variation"));
+	json_decref(vars);
+	json_decref(raw);
+
+	/* in the trash: still there to read, and archived */
+	assert_int_equal(woo("POST", "/products", "{\"name\":\"Binned\",\"sku\":\"BIN-1\",\"regular_price\":\"3.00\"}",
+			     &raw), 201);
+	id_text(raw, id, sizeof(id));
+	json_decref(raw);
+	snprintf(path, sizeof(path), "/products/%s", id);
+	assert_int_equal(woo("DELETE", path, NULL, &raw), 200);
+	json_decref(raw);
+	assert_int_equal(OPS.product_get(c, id, &p, &re), REMOTE_OK);
+	assert_int_equal(p.archived, 1);
+	assert_int_equal(p.sync_to_shop, 0);
+	assert_int_equal(p.price.units, money_of("3").units);
+	assert_string_equal(p.sku, "BIN-1");
+	OPS.close(c);
+	remote_error_release(&re);
 }
 
 static void
@@ -839,7 +1062,10 @@ main(void)
 		cmocka_unit_test(test_cat__stock_and_match_mapping),
 		cmocka_unit_test(test_cat__write_bodies),
 		cmocka_unit_test(test_cat__batch_answer_mapping),
+		cmocka_unit_test(test_cat__catalog_product_mapping),
 		cmocka_unit_test(test_cat__categories),
+		cmocka_unit_test(test_cat__products_page),   /* before any test adds products */
+		cmocka_unit_test(test_cat__product_get),
 		cmocka_unit_test(test_cat__products_write),
 		cmocka_unit_test(test_cat__products_by_sku),
 		cmocka_unit_test(test_cat__stock_page),

@@ -613,5 +613,9 @@ const struct connector_ops eposnow_connector = {
 	.products_page = epos_products_page,
 	.product_get = epos_product_get,
 	.categories_list = epos_categories_list,
+	.category_create = epos_category_create,
 	.stock_page = epos_stock_page,
+	.products_by_sku = epos_products_by_sku,
+	.products_write = epos_products_write,
+	.products_write_max = EPOS_PRODUCTS_WRITE_MAX,
 };

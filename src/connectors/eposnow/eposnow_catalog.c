@@ -1,7 +1,9 @@
 /*
  * eposnow_catalog.c: the catalog ops of the Epos Now connector (products,
- * categories, stock), as connector.h documents them. The requests live here,
- * the mapping in eposnow_json.c.
+ * categories, stock), as connector.h documents them: Epos Now as the
+ * catalog's master (reading) or its target (category_create,
+ * products_by_sku, products_write). The requests live here, the mapping in
+ * eposnow_json.c.
  *
  * Lists are bare arrays of EPOS_PAGE_SIZE records; a shorter page is the
  * last. A product's tax rate comes from its sale tax group: inline when the
@@ -17,6 +19,7 @@
 
 #include "connectors/eposnow/eposnow_internal.h"
 #include "connectors/eposnow/eposnow_json.h"
+#include "util/json_decimal.h"
 
 /* Turns a mapping failure into the remote error, keeping (the start of) the
  * answer so support can see what Epos Now sent. */
@@ -239,5 +242,283 @@ epos_stock_page(struct connector *c, const char *location, struct change_page *p
 		pg->more = json_array_size(j) >= EPOS_PAGE_SIZE && pg->page < EPOS_MAX_PAGES;
 	sbuf_release(&err);
 	json_decref(j);
+	return st;
+}
+
+/* ---- the catalog's target: categories and products written --------------- */
+
+/* Adds Epos Now's own words to a failed request's message: its 400 names
+ * the field it refused ("CategoryId: The category does not exist."). */
+static void
+add_epos_reason(struct remote_error *re)
+{
+	struct sbuf was = SBUF_INIT;
+	char why[300];
+
+	if (re->http_status < 400 || epos_error_text(re->body.buf, re->body.len, why, sizeof(why)) < 0 || !why[0])
+		return;
+	sbuf_addstr(&was, re->message.buf);
+	remote_fail(re, re->status, "%s: %s", was.buf, why);
+	sbuf_release(&was);
+}
+
+enum remote_status
+epos_category_create(struct connector *c, const struct category *in, struct category *out,
+		     struct remote_error *re)
+{
+	struct sbuf err = SBUF_INIT;
+	char what[200], *text = NULL;
+	json_t *body, *j = NULL;
+	enum remote_status st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	remote_error_reset(re);
+	snprintf(what, sizeof(what), "creating category '%.128s' in Epos Now", in->name);
+	body = epos_category_create_json(in, &err);
+	if (!body) {
+		st = remote_fail(re, REMOTE_REFUSED, "%s: %s", what, err.buf);
+		goto out;
+	}
+	text = json_dumps(body, JSON_COMPACT);
+	if (!text) {
+		st = remote_fail(re, REMOTE_TEMPORARY, "%s: out of memory", what);
+		goto out;
+	}
+	st = epos_call(epos_of(c), "POST", "/Category", text, &j, re, what);
+	if (st != REMOTE_OK) {
+		add_epos_reason(re);
+		goto out;
+	}
+	/* V4 writes may answer with a list of what was written */
+	rc = epos_category_from_json(json_is_array(j) ? json_array_get(j, 0) : j, out, &err);
+	if (rc < 0) {
+		st = mapping_failed(re, rc, what, &err, j);
+		re->may_have_landed = 1;   /* answered 2xx: made, but we cannot say as what */
+	}
+out:
+	free(text);
+	json_decref(body);
+	json_decref(j);
+	sbuf_release(&err);
+	return st;
+}
+
+/* What products_by_sku has found so far. */
+struct sku_found {
+	struct shop_product *v;
+	size_t n, cap;
+};
+
+static int
+sku_found_add(struct sku_found *f, const struct shop_product *p)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].id, p->id) == 0)
+			return 0;   /* the same SKU asked twice */
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 16;
+		struct shop_product *grown = realloc(f->v, cap * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		f->v = grown;
+		f->cap = cap;
+	}
+	f->v[f->n++] = *p;
+	return 0;
+}
+
+/* Every product whose Sku is exactly `sku`: GET /Product?Sku= (every page of it). */
+static enum remote_status
+sku_lookup(struct eposnow *e, const char *sku, struct sku_found *f, struct remote_error *re)
+{
+	char *enc = http_url_encode(sku), what[200];
+	struct sbuf path = SBUF_INIT, err = SBUF_INIT;
+	enum remote_status st = REMOTE_OK;
+
+	snprintf(what, sizeof(what), "looking up SKU '%.128s' in Epos Now", sku);
+	if (!enc)
+		return remote_fail(re, REMOTE_TEMPORARY, "%s: out of memory", what);
+	for (int page = 1; page <= EPOS_MAX_PAGES && st == REMOTE_OK; page++) {
+		struct shop_product p;
+		json_t *j = NULL;
+		size_t i, got;
+		int rc;
+
+		sbuf_reset(&path);
+		sbuf_addf(&path, "/Product?Sku=%s&page=%d", enc, page);
+		if (path.failed) {
+			st = remote_fail(re, REMOTE_TEMPORARY, "%s: out of memory", what);
+			break;
+		}
+		st = epos_call(e, "GET", path.buf, NULL, &j, re, what);
+		if (st == REMOTE_NOT_FOUND) {   /* "no match" answered as 404 */
+			remote_error_reset(re);
+			st = REMOTE_OK;
+			break;
+		}
+		if (st == REMOTE_OK && !json_is_array(j))
+			st = remote_fail(re, REMOTE_BAD_ANSWER, "%s: expected a list of products", what);
+		got = st == REMOTE_OK ? json_array_size(j) : 0;
+		for (i = 0; i < got && st == REMOTE_OK; i++) {
+			rc = epos_shop_product_from_json(json_array_get(j, i), &p, &err);
+			if (rc < 0)
+				st = mapping_failed(re, rc, what, &err, j);
+			/* the filter should be exact; check anyway (the SKU is what links a product) */
+			else if (strcmp(p.sku, sku) == 0 && sku_found_add(f, &p) < 0)
+				st = remote_fail(re, REMOTE_TEMPORARY, "%s: out of memory", what);
+		}
+		json_decref(j);
+		if (got < EPOS_PAGE_SIZE)
+			break;
+	}
+	free(enc);
+	sbuf_release(&path);
+	sbuf_release(&err);
+	return st;
+}
+
+/*
+ * Epos Now has no list filter, only the exact property filter, so this is
+ * one request per SKU. SKUs are not unique in Epos Now: every product
+ * holding one is returned, archived ones too (status "archived").
+ */
+enum remote_status
+epos_products_by_sku(struct connector *c, const char *const *skus, size_t nskus, struct shop_product **out,
+		     size_t *n, struct remote_error *re)
+{
+	struct sku_found found = { NULL, 0, 0 };
+	enum remote_status st = REMOTE_OK;
+
+	*out = NULL;
+	*n = 0;
+	remote_error_reset(re);
+	for (size_t i = 0; i < nskus && st == REMOTE_OK; i++) {
+		/* an empty filter would list every product */
+		if (skus[i] && skus[i][0])
+			st = sku_lookup(epos_of(c), skus[i], &found, re);
+	}
+	if (st != REMOTE_OK || found.n == 0) {
+		free(found.v);
+		return st;
+	}
+	*out = found.v;
+	*n = found.n;
+	return REMOTE_OK;
+}
+
+/* Answers that refuse a request before reading its body: nothing of it was written. */
+static int
+refused_at_the_door(const struct remote_error *re)
+{
+	return re->http_status == 401 || re->http_status == 403 || re->http_status == 429;
+}
+
+/* The ids of the updates sent (a 404 names none of them), for the message. */
+static void
+sent_ids(const struct product_write *w, size_t n, const unsigned char *sent, struct sbuf *ids)
+{
+	size_t listed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!sent[i] || !w[i].shop_id[0])
+			continue;
+		if (listed == 10) {
+			sbuf_addstr(ids, ", ...");
+			return;
+		}
+		sbuf_addf(ids, "%s%s", listed++ ? ", " : "", w[i].shop_id);
+	}
+}
+
+/*
+ * One request: the updates (PUT) or the creates (POST) as a JSON array.
+ * Epos Now answers a whole array or fails it as a whole, and the failure
+ * does not say which item it was. The sandbox, and as far as we know Epos
+ * Now, applies the items one by one and stops at the first bad one,
+ * keeping those before it: after a failed POST some creates may exist, so
+ * may_have_landed is set unless the answer refused the request before its
+ * body was read (401, 403, 429). Without an HTTP answer remote_http_call
+ * has judged it (nothing sent, or maybe).
+ */
+static enum remote_status
+write_part(struct eposnow *e, const json_t *items, int updates, const struct product_write *w, size_t n,
+	   const unsigned char *sent, struct write_outcome *out, struct remote_error *re)
+{
+	size_t count = json_array_size(items);
+	struct sbuf err = SBUF_INIT, ids = SBUF_INIT;
+	char what[96], *text;
+	json_t *answer = NULL;
+	enum remote_status st;
+	int rc;
+
+	snprintf(what, sizeof(what), "%s %zu product%s in Epos Now", updates ? "updating" : "creating", count,
+		 count == 1 ? "" : "s");
+	text = json_decimal_dumps(items, JSON_COMPACT);
+	if (!text)
+		return remote_fail(re, REMOTE_TEMPORARY, "%s: out of memory", what);
+	st = epos_call(e, updates ? "PUT" : "POST", "/Product", text, &answer, re, what);
+	free(text);
+	if (st != REMOTE_OK) {
+		add_epos_reason(re);
+		if (updates && st == REMOTE_NOT_FOUND) {
+			sent_ids(w, n, sent, &ids);
+			remote_fail(re, st, "%s: not found (HTTP 404): Epos Now has no product with one of the ids "
+				    "%s (deleted there?)", what, ids.buf);
+		}
+		if (updates)
+			re->may_have_landed = 0;   /* the updates go first: no create was sent */
+		else if (re->http_status >= 300 && !refused_at_the_door(re))
+			re->may_have_landed = 1;
+		goto out;
+	}
+	rc = epos_write_outcomes(answer, w, n, sent, updates, out, &err);
+	if (rc < 0) {
+		st = mapping_failed(re, rc, what, &err, answer);
+		re->may_have_landed = !updates;   /* answered 2xx: the creates were made */
+	}
+out:
+	json_decref(answer);
+	sbuf_release(&err);
+	sbuf_release(&ids);
+	return st;
+}
+
+/*
+ * Creates and updates go in separate requests (POST and PUT of an array).
+ * The updates go first: if they fail, no create was sent, so nothing can
+ * have landed twice; if the creates then fail, the updates are done, and
+ * sending them again with the batch does no harm. Per-item refusals come
+ * only from here (what Epos Now cannot take); Epos Now itself fails a
+ * request as a whole.
+ */
+enum remote_status
+epos_products_write(struct connector *c, const struct product_write *w, size_t n, struct write_outcome *out,
+		    struct remote_error *re)
+{
+	struct sbuf err = SBUF_INIT;
+	unsigned char sent[EPOS_PRODUCTS_WRITE_MAX];
+	json_t *creates = NULL, *updates = NULL;
+	enum remote_status st = REMOTE_OK;
+
+	remote_error_reset(re);
+	if (n > EPOS_PRODUCTS_WRITE_MAX)
+		return remote_fail(re, REMOTE_REFUSED, "writing %zu products to Epos Now: at most %d go in one "
+				   "request", n, EPOS_PRODUCTS_WRITE_MAX);
+	if (n == 0)
+		return REMOTE_OK;
+	if (epos_products_write_json(w, n, sent, out, &creates, &updates, &err) < 0) {
+		st = remote_fail(re, REMOTE_TEMPORARY, "writing %zu products to Epos Now: %s", n, err.buf);
+		goto out;
+	}
+	if (json_array_size(updates))
+		st = write_part(epos_of(c), updates, 1, w, n, sent, out, re);
+	if (st == REMOTE_OK && json_array_size(creates))
+		st = write_part(epos_of(c), creates, 0, w, n, sent, out, re);
+out:
+	json_decref(creates);
+	json_decref(updates);
+	sbuf_release(&err);
 	return st;
 }

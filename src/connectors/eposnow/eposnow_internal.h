@@ -44,6 +44,14 @@ enum remote_status epos_product_get(struct connector *c, const char *id, struct 
 				    struct remote_error *re);
 enum remote_status epos_categories_list(struct connector *c, struct category **out, size_t *n,
 					struct remote_error *re);
+enum remote_status epos_category_create(struct connector *c, const struct category *in, struct category *out,
+					struct remote_error *re);
+enum remote_status epos_products_by_sku(struct connector *c, const char *const *skus, size_t nskus,
+					struct shop_product **out, size_t *n, struct remote_error *re);
+enum remote_status epos_products_write(struct connector *c, const struct product_write *w, size_t n,
+				       struct write_outcome *out, struct remote_error *re);
+/* products in one POST or PUT: a bound of ours (the facts file names none) */
+#define EPOS_PRODUCTS_WRITE_MAX 100
 enum remote_status epos_stock_page(struct connector *c, const char *location, struct change_page *pg,
 				   struct stock_level **out, size_t *n, struct remote_error *re);
 

@@ -5,6 +5,10 @@
  * emulator. Every reader validates the shape it relies on: a field of the
  * wrong type is an error naming the record, never a guess, because what
  * comes out of here becomes shop prices and stock.
+ *
+ * The other way (Epos Now as the catalog's target), bodies are built here
+ * too: money goes out as bare JSON numbers through json_decimal_mark, so
+ * it must be serialised with json_decimal_dumps.
  */
 #include "connectors/eposnow/eposnow_json.h"
 
@@ -14,6 +18,7 @@
 #include <string.h>
 
 #include "connectors/json_fields.h"
+#include "util/json_decimal.h"
 
 #define EPOS_CATEGORY_DEPTH_MAX 32   /* deeper nesting is a broken answer, not a shop */
 
@@ -626,5 +631,323 @@ epos_stock_from_json(const json_t *arr, const char *location, struct stock_level
 	}
 	*out = levels;
 	*n = cnt;
+	return 0;
+}
+
+/* ---- the catalog's target: categories and products written ------------- */
+
+/* A positive Epos Now id (digits) as the JSON integer a body wants; -1 otherwise. */
+static int
+id_int(const char *s, json_int_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	v = strtoll(s, &end, 10);
+	if (*end || v <= 0)
+		return -1;
+	*out = (json_int_t)v;
+	return 0;
+}
+
+static int
+set_new(json_t *obj, const char *key, json_t *val, struct sbuf *err)
+{
+	if (!val || json_object_set_new(obj, key, val) < 0)
+		return error_set(err, "out of memory building '%s'", key);
+	return 0;
+}
+
+/* json_string() refuses text that is not UTF-8: say which field it was. */
+static int
+set_text(json_t *obj, const char *key, const char *val, struct sbuf *err)
+{
+	json_t *s = json_string(val);
+
+	if (!s)
+		return error_set(err, "'%s' is not valid UTF-8 text", key);
+	return set_new(obj, key, s, err);
+}
+
+/* A money amount as the bare JSON number Epos Now wants, never via a double. */
+static int
+set_money(json_t *obj, const char *key, struct money m, struct sbuf *err)
+{
+	char text[MONEY_TEXT_MAX];
+
+	money_format(m, 2, text, sizeof(text));
+	return set_new(obj, key, json_decimal_mark(text), err);
+}
+
+int
+epos_category_from_json(const json_t *o, struct category *out, struct sbuf *err)
+{
+	char who[MODEL_ID_LEN + 16];
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(o))
+		return error_set(err, "expected a category record");
+	if (id_field(o, "Id", out->id, sizeof(out->id), "a category", err) < 0)
+		return EPOS_JSON_BAD;
+	if (!out->id[0])
+		return error_set(err, "the category record has no Id");
+	snprintf(who, sizeof(who), "category %s", out->id);
+	if (text_field(o, "Name", out->name, sizeof(out->name), who, err) < 0 ||
+	    id_field(o, "ParentId", out->parent_id, sizeof(out->parent_id), who, err) < 0)
+		return EPOS_JSON_BAD;
+	return 0;
+}
+
+json_t *
+epos_category_create_json(const struct category *in, struct sbuf *err)
+{
+	json_int_t parent = 0;
+	json_t *j;
+
+	if (!in->name[0]) {
+		error_set(err, "a category needs a name");
+		return NULL;
+	}
+	if (in->parent_id[0] && id_int(in->parent_id, &parent) < 0) {
+		error_set(err, "the parent '%.40s' is not an Epos Now category id", in->parent_id);
+		return NULL;
+	}
+	j = json_object();
+	if (!j) {
+		error_set(err, "out of memory");
+		return NULL;
+	}
+	if (set_text(j, "Name", in->name, err) < 0 ||
+	    (in->parent_id[0] && set_new(j, "ParentId", json_integer(parent), err) < 0)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+int
+epos_shop_product_from_json(const json_t *o, struct shop_product *out, struct sbuf *err)
+{
+	char who[MODEL_ID_LEN + 16];
+	const char *status;
+	const json_t *sku;
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(o))
+		return error_set(err, "a product of the list is not an object");
+	if (id_field(o, "Id", out->id, sizeof(out->id), "a product", err) < 0)
+		return EPOS_JSON_BAD;
+	if (!out->id[0])
+		return error_set(err, "a product of the list has no Id");
+	snprintf(who, sizeof(who), "product %s", out->id);
+	/* a SKU is a matching key: one that does not fit is left out, never cut
+	 * (a cut SKU could be another product's) */
+	sku = json_object_get(o, "Sku");
+	if (sku && !json_is_null(sku) && !json_is_string(sku))
+		return error_set(err, "%s: 'Sku' is not text", who);
+	if (json_is_string(sku) && json_string_length(sku) < sizeof(out->sku))
+		memcpy(out->sku, json_string_value(sku), json_string_length(sku) + 1);
+	/* in the words a shop uses: archived is Epos Now's soft delete, SellOnWeb its "publish" */
+	status = jf_bool(o, "IsArchived") ? "archived" : jf_bool(o, "SellOnWeb") ? "publish" : "draft";
+	memcpy(out->status, status, strlen(status) + 1);
+	return 0;
+}
+
+/* The catalog fields; a create also carries what Epos Now requires of a new
+ * product (EatOutPrice, CostPrice), the eat-out price the same as the sale
+ * price on the same basis, the cost 0 for the merchant to fill in. */
+static int
+product_catalog_fields(json_t *j, const struct product_write *w, int create, struct sbuf *err)
+{
+	json_int_t category = 0;
+
+	if (w->category_id[0] && id_int(w->category_id, &category) < 0)
+		return error_set(err, "the category '%.40s' is not an Epos Now category id", w->category_id);
+	if (set_text(j, "Sku", w->sku, err) < 0 || set_text(j, "Name", w->name, err) < 0 ||
+	    set_text(j, "Description", w->description, err) < 0 ||
+	    /* null: the product leaves its category */
+	    set_new(j, "CategoryId", category ? json_integer(category) : json_null(), err) < 0 ||
+	    set_money(j, "SalePrice", w->regular_price, err) < 0 ||
+	    set_new(j, "IsSalePriceIncTax", json_boolean(w->price_includes_tax), err) < 0)
+		return -1;
+	if (!create)
+		return 0;
+	if (set_money(j, "EatOutPrice", w->regular_price, err) < 0 ||
+	    set_new(j, "IsEatOutPriceIncTax", json_boolean(w->price_includes_tax), err) < 0 ||
+	    set_money(j, "CostPrice", (struct money){ 0 }, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Why w cannot be written to Epos Now at all (error set), or 0. */
+static int
+product_write_refused(const struct product_write *w, struct sbuf *err)
+{
+	if (w->kind != PRODUCT_SIMPLE)
+		return error_set(err, "Epos Now keeps each size as a product of its own: a %s is not written "
+				 "to it", w->kind == PRODUCT_VARIABLE ? "variable product" : "variation");
+	if (w->fields & PW_STOCK)
+		return error_set(err, "stock is not written to Epos Now with its products");
+	if (!(w->fields & (PW_CATALOG | PW_STATUS)))
+		return error_set(err, "nothing to write");
+	if (!w->shop_id[0] && !(w->fields & PW_CATALOG))
+		return error_set(err, "a new product needs its catalog fields (SKU, name, price)");
+	return 0;
+}
+
+json_t *
+epos_product_write_json(const struct product_write *w, struct sbuf *err)
+{
+	int create = !w->shop_id[0];
+	json_int_t id = 0;
+	json_t *j;
+
+	if (product_write_refused(w, err) < 0)
+		return NULL;
+	if (!create && id_int(w->shop_id, &id) < 0) {
+		error_set(err, "'%.40s' is not an Epos Now product id", w->shop_id);
+		return NULL;
+	}
+	j = json_object();
+	if (!j) {
+		error_set(err, "out of memory");
+		return NULL;
+	}
+	if ((!create && set_new(j, "Id", json_integer(id), err) < 0) ||
+	    ((w->fields & PW_CATALOG) && product_catalog_fields(j, w, create, err) < 0) ||
+	    ((w->fields & PW_STATUS) &&
+	     set_new(j, "SellOnWeb", json_boolean(strcmp(w->status, "publish") == 0), err) < 0)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* One line for a queue Comment: control characters as spaces. */
+static void
+one_line(char *out, size_t len, const char *in)
+{
+	epos_copy(out, len, in);
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+}
+
+int
+epos_products_write_json(const struct product_write *w, size_t n, unsigned char *sent, struct write_outcome *out,
+			 json_t **creates, json_t **updates, struct sbuf *err)
+{
+	struct sbuf why = SBUF_INIT;
+	json_t *item;
+
+	*creates = json_array();
+	*updates = json_array();
+	if (!*creates || !*updates)
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		sbuf_reset(&why);
+		item = epos_product_write_json(&w[i], &why);
+		sent[i] = item != NULL;
+		if (!item) {
+			epos_copy(out[i].code, sizeof(out[i].code), EPOS_CODE_NOT_SENT);
+			one_line(out[i].message, sizeof(out[i].message), why.buf);
+			continue;
+		}
+		if (json_array_append_new(w[i].shop_id[0] ? *updates : *creates, item) < 0)
+			goto oom;
+	}
+	sbuf_release(&why);
+	return 0;
+oom:
+	error_set(err, "out of memory building the products to write");
+	json_decref(*creates);
+	json_decref(*updates);
+	*creates = *updates = NULL;
+	sbuf_release(&why);
+	return EPOS_JSON_NOMEM;
+}
+
+/* One element of a write's answer for w (sent as an update when it has a shop_id). */
+static int
+write_outcome_read(const json_t *el, size_t k, const struct product_write *w, struct write_outcome *out,
+		   struct sbuf *err)
+{
+	char id[MODEL_ID_LEN], sent_id[32];
+	json_int_t want;
+
+	if (!json_is_object(el))
+		return error_set(err, "item %zu of the answer is not an object", k + 1);
+	if (id_field(el, "Id", id, sizeof(id), "a written product", err) < 0)
+		return EPOS_JSON_BAD;
+	if (!id[0])
+		return error_set(err, "item %zu of the answer has no Id", k + 1);
+	/* an answer for another product than we sent would be filed under the wrong one */
+	if (w->shop_id[0] && id_int(w->shop_id, &want) == 0) {
+		snprintf(sent_id, sizeof(sent_id), "%" JSON_INTEGER_FORMAT, want);
+		if (strcmp(id, sent_id) != 0)
+			return error_set(err, "item %zu of the answer is product %s, not %s", k + 1, id, sent_id);
+	}
+	memset(out, 0, sizeof(*out));
+	out->ok = 1;
+	memcpy(out->id, id, strlen(id) + 1);
+	return 0;
+}
+
+int
+epos_write_outcomes(const json_t *answer, const struct product_write *w, size_t n, const unsigned char *sent,
+		    int updates, struct write_outcome *out, struct sbuf *err)
+{
+	size_t nsent = 0, k = 0;
+	int single;
+
+	for (size_t i = 0; i < n; i++)
+		nsent += sent[i] && (w[i].shop_id[0] != '\0') == (updates != 0);
+	/* one record sent may come back as the object itself */
+	single = nsent == 1 && json_is_object(answer);
+	if (!single && !json_is_array(answer))
+		return error_set(err, "expected a list of the written products");
+	if (!single && json_array_size(answer) != nsent)
+		return error_set(err, "the answer lists %zu products for the %zu sent", json_array_size(answer), nsent);
+	for (size_t i = 0; i < n; i++) {
+		if (!sent[i] || (w[i].shop_id[0] != '\0') != (updates != 0))
+			continue;
+		if (write_outcome_read(single ? answer : json_array_get(answer, k), k, &w[i], &out[i], err) < 0)
+			return EPOS_JSON_BAD;
+		k++;
+	}
+	return 0;
+}
+
+int
+epos_error_text(const char *body, size_t len, char *out, size_t outlen)
+{
+	struct sbuf text = SBUF_INIT;
+	json_t *j = json_loadb(body, len, 0, NULL);
+	json_t *state = json_object_get(j, "ModelState"), *msgs, *m;
+	const char *message = json_string_value(json_object_get(j, "Message")), *field;
+	size_t i;
+
+	out[0] = '\0';
+	if (!message && !json_is_object(state)) {
+		json_decref(j);
+		return -1;
+	}
+	if (message)
+		sbuf_addstr(&text, message);
+	json_object_foreach(state, field, msgs) {
+		if (json_is_string(msgs)) {   /* one message rather than a list */
+			sbuf_addf(&text, "%s%s: %s", text.len ? " " : "", field, json_string_value(msgs));
+			continue;
+		}
+		json_array_foreach(msgs, i, m)
+			if (json_is_string(m))
+				sbuf_addf(&text, "%s%s: %s", text.len ? " " : "", field, json_string_value(m));
+	}
+	one_line(out, outlen, text.buf);
+	sbuf_release(&text);
+	json_decref(j);
 	return 0;
 }

@@ -3,8 +3,9 @@
  * (connector.h): categories, the stock scan, finding products by SKU and
  * writing products in batches. JSON mapping: wc_product_json.c.
  *
- * WooCommerce is not the catalog's source here: it receives what the POS
- * says, so products_page and product_get stay NULL.
+ * WooCommerce is either side of the catalog: it receives what the POS says
+ * (products_by_sku, products_write), or it is the master and the POS
+ * receives its products (products_page, product_get).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,9 @@
 #include "connectors/woocommerce/wc_json.h"
 #include "http/client.h"
 
+/* What the catalog master's product needs of a shop product, and no more:
+ * a page of 100 stays small and cheap for the shop to render */
+#define WC_CATALOG_FIELDS "id,sku,name,description,regular_price,status,type,categories"
 /* 20,000 categories: far beyond a real shop, and a bound on memory */
 #define WC_MAX_CATEGORY_PAGES 200
 /* SKUs per GET /products?sku=a,b,c and the room they take in the URL: a
@@ -202,6 +206,97 @@ wc_stock_page(struct connector *c, const char *location, struct change_page *pg,
 out:
 	free(v);
 	json_decref(arr);
+	sbuf_release(&err);
+	return st;
+}
+
+/* --- the shop as the catalog master -------------------------------------- */
+
+/* Products, not their variations (the list leaves them out), every status
+ * but the trash (status=any does not include it), oldest first so a page
+ * boundary does not move while we read. */
+enum remote_status
+wc_products_page(struct connector *c, struct change_page *pg, struct product **out, size_t *n,
+		 struct remote_error *re)
+{
+	struct wc *w = wc_of(c);
+	struct sbuf err = SBUF_INIT;
+	struct product *v = NULL;
+	int page = pg->page < 1 ? 1 : pg->page;
+	int64_t total_pages;
+	char what[96], path[256];
+	json_t *arr = NULL;
+	enum remote_status st;
+	size_t count, i;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(what, sizeof(what), "reading products (page %d) from WooCommerce", page);
+	snprintf(path, sizeof(path), "/products?per_page=%d&page=%d&orderby=id&order=asc&status=any&_fields="
+		 WC_CATALOG_FIELDS, WC_PER_PAGE, page);
+	st = wc_get_list(w, path, &arr, &total_pages, re, what);
+	if (st != REMOTE_OK)
+		goto out;
+	count = json_array_size(arr);
+	if (count) {
+		v = calloc(count, sizeof(*v));
+		if (!v) {
+			st = out_of_memory(re, what);
+			goto out;
+		}
+	}
+	for (i = 0; i < count; i++) {
+		if (wc_catalog_product_from_json(json_array_get(arr, i), &v[i], &err) < 0) {
+			st = wc_bad_answer(re, what, &err);
+			goto out;
+		}
+	}
+	pg->more = wc_page_more(page, total_pages, count) && page < WC_MAX_PAGES;
+	*out = v;
+	*n = count;
+	v = NULL;
+out:
+	free(v);
+	json_decref(arr);
+	sbuf_release(&err);
+	return st;
+}
+
+/*
+ * One product; REMOTE_NOT_FOUND when the shop no longer has it (wc_call
+ * turns woocommerce_rest_product_invalid_id into that), and also for a
+ * variation's id: /products/{id} answers with the variation, which is not
+ * a catalog product of its own (its variable product is).
+ */
+enum remote_status
+wc_product_get(struct connector *c, const char *id, struct product *out, struct remote_error *re)
+{
+	struct wc *w = wc_of(c);
+	struct sbuf err = SBUF_INIT;
+	char what[128], path[96 + sizeof(WC_CATALOG_FIELDS)];
+	const json_t *type;
+	json_t *j = NULL;
+	enum remote_status st;
+
+	memset(out, 0, sizeof(*out));
+	remote_error_reset(re);
+	snprintf(what, sizeof(what), "reading product %.40s from WooCommerce", id ? id : "");
+	if (!id || !wc_valid_id(id))
+		return remote_fail(re, REMOTE_NOT_FOUND, "%s: not a WooCommerce product id (a whole number)", what);
+	snprintf(path, sizeof(path), "/products/%s?_fields=" WC_CATALOG_FIELDS, id);
+	st = wc_call(w, "GET", path, NULL, &j, NULL, re, what);
+	if (st != REMOTE_OK)
+		goto out;
+	type = json_object_get(j, "type");
+	if (json_is_string(type) && strcmp(json_string_value(type), "variation") == 0) {
+		st = remote_fail(re, REMOTE_NOT_FOUND, "%s: it is a variation, not a product (its variable product "
+				 "is the catalog's)", what);
+		goto out;
+	}
+	if (wc_catalog_product_from_json(j, out, &err) < 0)
+		st = wc_bad_answer(re, what, &err);
+out:
+	json_decref(j);
 	sbuf_release(&err);
 	return st;
 }

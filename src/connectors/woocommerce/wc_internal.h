@@ -58,6 +58,10 @@ enum remote_status wc_webhook_verify(const char *secret, webhook_header_fn heade
 				     size_t len, struct webhook_event *ev, struct remote_error *re);
 
 /* wc_catalog.c */
+enum remote_status wc_products_page(struct connector *c, struct change_page *pg, struct product **out, size_t *n,
+				    struct remote_error *re);
+enum remote_status wc_product_get(struct connector *c, const char *id, struct product *out,
+				  struct remote_error *re);
 enum remote_status wc_categories_list(struct connector *c, struct category **out, size_t *n,
 				      struct remote_error *re);
 enum remote_status wc_category_create(struct connector *c, const struct category *in, struct category *out,

@@ -79,6 +79,14 @@ int wc_shop_product_from_json(const json_t *j, struct shop_product *out, struct 
  * variant attribute (found by name, without case); variations are not read. */
 int wc_variable_product_from_json(const json_t *j, struct variable_product *out, struct sbuf *err);
 
+/* An element of GET /products?_fields=id,sku,name,description,regular_price,
+ * status,type,categories as the catalog master's product: the name decoded,
+ * the first category, the price when regular_price is not "" (basis and tax
+ * rate left 0), sync_to_shop for "publish", archived for "trash",
+ * variant_group the product's own id unless it is simple. -1 with err naming
+ * the product when a field cannot be read (a price that is not a decimal). */
+int wc_catalog_product_from_json(const json_t *j, struct product *out, struct sbuf *err);
+
 /* One create (shop_id "") or update ({"id":N,...}) of POST /products/batch,
  * only the parts w->fields names. NULL with err naming the field that cannot
  * be sent; a create needs PW_CATALOG (a product without its SKU could not

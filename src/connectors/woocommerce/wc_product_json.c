@@ -316,6 +316,77 @@ wc_variable_product_from_json(const json_t *j, struct variable_product *out, str
 	return 0;
 }
 
+/* ---- the shop as the catalog master ------------------------------------ */
+
+/* regular_price: "" (or absent, null) is a product without a price; any
+ * other value must be a decimal, or the product's price would be guessed. */
+static int
+catalog_price(const json_t *j, struct product *out, struct sbuf *err)
+{
+	const json_t *v = json_object_get(j, "regular_price");
+	char buf[32];
+	const char *s;
+
+	if (!v || json_is_null(v) || (json_is_string(v) && !json_string_value(v)[0]))
+		return 0;
+	if (json_is_integer(v)) {
+		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		s = buf;
+	} else if (json_is_string(v)) {
+		s = json_string_value(v);
+	} else {
+		return error_set(err, "product %s: 'regular_price' is not text", out->id);
+	}
+	if (money_parse(s, &out->price) < 0)
+		return error_set(err, "product %s: 'regular_price' '%.40s' is not a price", out->id, s);
+	out->has_price = 1;
+	return 0;
+}
+
+/* The first of the product's categories, "" when it has none. */
+static int
+first_category(const json_t *j, struct product *out, struct sbuf *err)
+{
+	const json_t *cats = json_object_get(j, "categories");
+
+	if (!cats || json_is_null(cats) || (json_is_array(cats) && !json_array_size(cats)))
+		return 0;
+	if (!json_is_array(cats))
+		return error_set(err, "product %s: 'categories' is not a list", out->id);
+	if (wc_id(json_array_get(cats, 0), "id", out->category_id, sizeof(out->category_id), err) < 0)
+		return error_prefix(err, "product %s: category", out->id);
+	return 0;
+}
+
+int
+wc_catalog_product_from_json(const json_t *j, struct product *out, struct sbuf *err)
+{
+	const char *status, *type;
+
+	memset(out, 0, sizeof(*out));
+	if (own_id(j, out->id, sizeof(out->id), "product", err) < 0)
+		return -1;
+	sku_field(j, out->sku, sizeof(out->sku));
+	wc_unescape_html(out->name, sizeof(out->name), str_of(j, "name"));
+	/* HTML the merchant wrote: kept as it is */
+	wc_copy(out->description, sizeof(out->description), str_of(j, "description"));
+	if (first_category(j, out, err) < 0 || catalog_price(j, out, err) < 0)
+		return -1;
+	/* price_includes_tax, tax_percent and tiers stay 0: a shop has one tax
+	 * basis for every price (the account's setting), no rate per product
+	 * that matters here, and no tiers of its own */
+	status = str_of(j, "status");
+	out->sync_to_shop = strcmp(status, "publish") == 0;
+	out->archived = strcmp(status, "trash") == 0;
+	/* anything but a plain product is its own group: variable above all
+	 * (its variations are its sizes), grouped and external are not one
+	 * sellable article either; "" is WooCommerce's default type, simple */
+	type = str_of(j, "type");
+	if (type[0] && strcmp(type, "simple") != 0)
+		memcpy(out->variant_group, out->id, sizeof(out->variant_group));
+	return 0;
+}
+
 /* ---- writing products --------------------------------------------------- */
 
 /* [{"min_qty":10,"price":"9.50"},...]: plain text built by hand, so its

@@ -948,9 +948,9 @@ const struct connector_ops woocommerce_connector = {
 	.sale_create = NULL,
 	.product_find_by_sku = wc_product_find_by_sku,
 	.product_get_sku = wc_product_get_sku,
-	/* the catalog (wc_catalog.c): a shop takes the POS's catalog, it is not its source */
-	.products_page = NULL,
-	.product_get = NULL,
+	/* the catalog (wc_catalog.c): a shop takes the POS's catalog, or is its source */
+	.products_page = wc_products_page,
+	.product_get = wc_product_get,
 	.categories_list = wc_categories_list,
 	.category_create = wc_category_create,
 	.stock_page = wc_stock_page,
