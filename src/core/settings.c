@@ -25,8 +25,9 @@ check_tier_map(const char *value, struct sbuf *err)
 
 const struct setting_def setting_defs[] = {
 	{ "stock_master", SETTING_CHOICE, "pos", "pos|shop", 0, 0,
-	  "Which side owns stock and prices: 'pos' (the till; shop orders sync into the POS and "
-	  "customer sync is available) or 'shop'", 0, NULL },
+	  "Which side owns the catalog, stock and prices: 'pos' (the till; products go to the shop, "
+	  "shop orders sync into the POS and customer sync is available) or 'shop' (products go "
+	  "from the shop to the till)", 0, NULL },
 	{ "customer_sync", SETTING_BOOL, "off", NULL, 0, 0,
 	  "Sync POS customer changes (including loyalty points) to the shop", 0, NULL },
 	{ "loyalty_meta_key", SETTING_STRING, "_tillsync_loyalty_points", NULL, 1, 64,

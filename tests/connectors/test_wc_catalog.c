@@ -923,6 +923,21 @@ test_cat__products_by_sku(void **state)
 
 /* --- live: stock ---------------------------------------------------------- */
 
+/* v[*k] is the stock of record p (a product or a variation) */
+static void
+expect_stock(const struct stock_level *v, size_t n, size_t *k, const json_t *p)
+{
+	char id[32];
+
+	assert_true(*k < n);
+	id_text(p, id, sizeof(id));
+	assert_string_equal(v[*k].product_id, id);
+	assert_string_equal(v[*k].sku, jstr(p, "sku"));
+	assert_int_equal(v[*k].managed, json_is_true(json_object_get(p, "manage_stock")));
+	assert_int_equal(v[*k].quantity, json_integer_value(json_object_get(p, "stock_quantity")));
+	(*k)++;
+}
+
 static void
 test_cat__stock_page(void **state)
 {
@@ -930,8 +945,8 @@ test_cat__stock_page(void **state)
 	struct connector *c;
 	struct change_page pg = { 1, 0 };
 	struct stock_level *v = NULL;
-	char path[128], id[32];
-	size_t n = 0, total = 0;
+	char path[160], id[32];
+	size_t n = 0, total = 0, k, variations = 0;
 	json_t *full = NULL, *p;
 
 	NEED_SANDBOX();
@@ -941,22 +956,30 @@ test_cat__stock_page(void **state)
 		/* a location means nothing to WooCommerce: ignored */
 		if (OPS.stock_page(c, "warehouse-2", &pg, &v, &n, &re) != REMOTE_OK)
 			fail_msg("stock_page %d: %s", pg.page, re.message.buf);
-		if (pg.page == 1) {
-			assert_int_equal(n, 100);
+		if (pg.page == 1)
 			assert_true(pg.more);
-		}
-		/* each as the full product says */
+		/* each as the full product says, then the variations of the page's variable products */
 		snprintf(path, sizeof(path), "/products?per_page=100&page=%d&orderby=id&order=asc", pg.page);
 		assert_int_equal(woo("GET", path, NULL, &full), 200);
-		assert_int_equal(json_array_size(full), n);
-		for (size_t i = 0; i < n; i++) {
+		k = 0;
+		for (size_t i = 0; i < json_array_size(full); i++)
+			expect_stock(v, n, &k, json_array_get(full, i));
+		for (size_t i = 0; i < json_array_size(full); i++) {
 			p = json_array_get(full, i);
-			id_text(p, id, sizeof(id));
-			assert_string_equal(v[i].product_id, id);
-			assert_string_equal(v[i].sku, jstr(p, "sku"));
-			assert_int_equal(v[i].managed, json_is_true(json_object_get(p, "manage_stock")));
-			assert_int_equal(v[i].quantity, json_integer_value(json_object_get(p, "stock_quantity")));
+			if (strcmp(jstr(p, "type"), "variable") == 0) {
+				json_t *vars = NULL;
+
+				id_text(p, id, sizeof(id));
+				snprintf(path, sizeof(path), "/products/%s/variations?per_page=100&context=edit", id);
+				assert_int_equal(woo("GET", path, NULL, &vars), 200);
+				assert_true(json_array_size(vars) > 0);
+				for (size_t j = 0; j < json_array_size(vars); j++)
+					expect_stock(v, n, &k, json_array_get(vars, j));
+				variations += json_array_size(vars);
+				json_decref(vars);
+			}
 		}
+		assert_int_equal(k, n);
 		json_decref(full);
 		total += n;
 		free(v);
@@ -967,6 +990,7 @@ test_cat__stock_page(void **state)
 	}
 	assert_true(pg.page >= 2);
 	assert_true(total > 100);
+	assert_true(variations > 0);   /* the fixture has variable products */
 	OPS.close(c);
 	remote_error_release(&re);
 }
@@ -982,14 +1006,16 @@ test_cat__rate_limited(void **state)
 	struct stock_level *v = NULL;
 	struct product_write w;
 	struct write_outcome out;
+	struct shop_product *found = NULL;
 	size_t n;
 
 	NEED_SANDBOX();
 	remote_error_init(&re);
 	c = open_sandbox();
 	faults("\"rate_limit\":{\"requests\":1,\"window_ms\":60000,\"retry_after\":7}");
-	assert_int_equal(OPS.stock_page(c, "", &pg, &v, &n, &re), REMOTE_OK);   /* the one request */
-	free(v);
+	assert_int_equal(OPS.products_by_sku(c, (const char *[]){ "RATE-0" }, 1, &found, &n, &re),
+			 REMOTE_OK);   /* the one request */
+	free(found);
 	assert_int_equal(OPS.stock_page(c, "", &pg, &v, &n, &re), REMOTE_TEMPORARY);
 	assert_int_equal(re.http_status, 429);
 	assert_int_equal(re.retry_after_ms, 7000);

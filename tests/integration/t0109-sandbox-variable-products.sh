@@ -4,7 +4,8 @@
 # the sizes (options, prices, SKUs), nothing written twice when unchanged, a
 # size's price change costs one request, a new size extends the options, a
 # variable product the shop already has is linked by SKU (its variation
-# too), validation of a size without its Size, stock pushed to variations,
+# too), validation of a size without its Size, stock pushed to variations
+# and reconciled there,
 # an archived size drafted, a lost answer to variation creates recovered
 # without duplicates, and a parent SKU taken by a simple product refused.
 . "$(dirname "$0")/lib.sh"
@@ -55,8 +56,9 @@ expect_eq "$(requests_to /products)" "0" "an unchanged variable product costs no
 ctl POST /reset-counters >/dev/null
 epos PUT /Product "[{\"Id\":$M,\"SalePrice\":25}]" >/dev/null
 drain
-expect_eq "$(ctl GET /counters | jq_py "sorted(k for k, v in j['woocommerce']['endpoints'].items() if k.startswith(('GET /products/', 'POST /products/')) and v['requests'])")" \
-	'["POST /products/{id}/variations/batch"]' "variations batches only: no read or write of the variable product"
+# (the stock reconciliation of the same run reads variations: GET .../variations)
+expect_eq "$(ctl GET /counters | jq_py "sorted(k for k, v in j['woocommerce']['endpoints'].items() if k in ('GET /products/{id}', 'POST /products/batch', 'POST /products/{id}/variations/batch') and v['requests'])")" \
+	'["POST /products/{id}/variations/batch"]' "a variations batch only: no read or write of the variable product"
 expect_eq "$(variations "$SHIRT" | jq_py '[v[1] for v in j if v[0] == "SHIRT-M"]')" '["25.00"]' "the new price landed"
 
 # a new size: the variable product gets the option, the size its variation
@@ -85,6 +87,14 @@ drain
 expect_eq "$(woo_api GET "/products/$SHIRT/variations?context=edit&per_page=100" | jq_py "[(v['manage_stock'], v['stock_quantity']) for v in j if v['sku'] == 'SHIRT-S']")" \
 	'[[true, 6]]' "the size's stock is on its variation"
 expect_eq "$(item_of var inventory "stock:$S" | cut -f2,3)" $'succeeded\tSuccessfully Updated' "the Inventory Queue item"
+# someone changes the variation's stock by hand in the shop: the reconciliation reads variations too
+VS=$(woo_api GET "/products/$SHIRT/variations?context=edit&per_page=100" | jq_py "[v['id'] for v in j if v['sku'] == 'SHIRT-S'][0]")
+woo_api PUT "/products/$SHIRT/variations/$VS" '{"stock_quantity":2}' >/dev/null
+drain
+drain
+expect_contains "$($T --json logs --account var --service change_detection)" "stock of product $VS" \
+	"a manual change on a variation is in the change-detection log"
+expect_eq "$(woo_api GET "/products/$SHIRT/variations/$VS" | jq_py 'j["stock_quantity"]')" "6" "and set back (auto_correct)"
 
 # an archived size: its variation goes to draft, the rest stays
 epos PUT /Product "[{\"Id\":$L,\"IsArchived\":true}]" >/dev/null

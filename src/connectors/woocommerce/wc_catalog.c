@@ -159,54 +159,106 @@ out:
 
 /* --- stock --------------------------------------------------------------- */
 
-/* The periodic reconciliation: only the four fields it needs, so a page of
- * 100 stays small and cheap for the shop to render. */
+struct stock_list {
+	struct stock_level *v;
+	size_t n, cap;
+};
+
+/* Appends every element of arr (stock fields only) to l. */
+static enum remote_status
+add_stock(struct stock_list *l, const json_t *arr, struct remote_error *re, const char *what)
+{
+	struct sbuf err = SBUF_INIT;
+	enum remote_status st = REMOTE_OK;
+
+	if (grow((void **)&l->v, &l->cap, l->n, json_array_size(arr), sizeof(*l->v)) < 0)
+		return out_of_memory(re, what);
+	for (size_t i = 0; i < json_array_size(arr) && st == REMOTE_OK; i++) {
+		if (wc_stock_from_json(json_array_get(arr, i), &l->v[l->n], &err) < 0)
+			st = wc_bad_answer(re, what, &err);
+		else
+			l->n++;
+	}
+	sbuf_release(&err);
+	return st;
+}
+
+/* A variable product's variations keep their own stock: every page of them. */
+static enum remote_status
+add_variation_stock(struct wc *w, const char *parent, struct stock_list *l, struct remote_error *re)
+{
+	char what[128], path[200];
+	enum remote_status st = REMOTE_OK;
+	int64_t total_pages;
+	int more = 1;
+
+	snprintf(what, sizeof(what), "reading the stock of product %.40s's variations from WooCommerce", parent);
+	for (int page = 1; more && st == REMOTE_OK; page++) {
+		json_t *arr = NULL;
+
+		if (page > WC_SKU_QUERY_PAGES)
+			return remote_fail(re, REMOTE_BAD_ANSWER, "%s: more than %d pages of variations", what,
+					   WC_SKU_QUERY_PAGES);
+		snprintf(path, sizeof(path), "/products/%s/variations?per_page=%d&page=%d&context=edit"
+			 "&_fields=id,sku,manage_stock,stock_quantity", parent, WC_PER_PAGE, page);
+		st = wc_get_list(w, path, &arr, &total_pages, re, what);
+		if (st == REMOTE_OK)
+			st = add_stock(l, arr, re, what);
+		more = st == REMOTE_OK && wc_page_more(page, total_pages, json_array_size(arr));
+		json_decref(arr);
+	}
+	return st;
+}
+
+/* The periodic reconciliation: only the fields it needs, so a page of 100
+ * stays small and cheap for the shop to render; the variations of the page's
+ * variable products follow the page's products (one more request for each:
+ * WooCommerce lists variations only under their product). */
 enum remote_status
 wc_stock_page(struct connector *c, const char *location, struct change_page *pg, struct stock_level **out,
 	      size_t *n, struct remote_error *re)
 {
 	struct wc *w = wc_of(c);
-	struct sbuf err = SBUF_INIT;
-	struct stock_level *v = NULL;
+	struct stock_list l = { NULL, 0, 0 };
 	int page = pg->page < 1 ? 1 : pg->page;
 	int64_t total_pages;
 	char what[96], path[160];
 	json_t *arr = NULL;
 	enum remote_status st;
-	size_t count, i;
 
 	(void)location;   /* WooCommerce keeps one stock figure per product */
 	*out = NULL;
 	*n = 0;
 	snprintf(what, sizeof(what), "reading stock (page %d) from WooCommerce", page);
 	snprintf(path, sizeof(path),
-		 "/products?per_page=%d&page=%d&orderby=id&order=asc&_fields=id,sku,manage_stock,stock_quantity",
+		 "/products?per_page=%d&page=%d&orderby=id&order=asc&_fields=id,sku,type,manage_stock,stock_quantity",
 		 WC_PER_PAGE, page);
 	st = wc_get_list(w, path, &arr, &total_pages, re, what);
-	if (st != REMOTE_OK)
-		goto out;
-	count = json_array_size(arr);
-	if (count) {
-		v = calloc(count, sizeof(*v));
-		if (!v) {
-			st = out_of_memory(re, what);
-			goto out;
+	if (st == REMOTE_OK)
+		st = add_stock(&l, arr, re, what);
+	for (size_t i = 0; st == REMOTE_OK && i < json_array_size(arr); i++) {
+		const json_t *p = json_array_get(arr, i);
+		const json_t *type = json_object_get(p, "type");
+
+		if (json_is_string(type) && strcmp(json_string_value(type), "variable") == 0) {
+			char id[MODEL_ID_LEN];
+			struct sbuf err = SBUF_INIT;
+
+			if (wc_id(p, "id", id, sizeof(id), &err) < 0)
+				st = wc_bad_answer(re, what, &err);
+			else
+				st = add_variation_stock(w, id, &l, re);
+			sbuf_release(&err);
 		}
 	}
-	for (i = 0; i < count; i++) {
-		if (wc_stock_from_json(json_array_get(arr, i), &v[i], &err) < 0) {
-			st = wc_bad_answer(re, what, &err);
-			goto out;
-		}
+	if (st == REMOTE_OK) {
+		pg->more = wc_page_more(page, total_pages, json_array_size(arr));
+		*out = l.v;
+		*n = l.n;
+		l.v = NULL;
 	}
-	pg->more = wc_page_more(page, total_pages, count);
-	*out = v;
-	*n = count;
-	v = NULL;
-out:
-	free(v);
+	free(l.v);
 	json_decref(arr);
-	sbuf_release(&err);
 	return st;
 }
 
