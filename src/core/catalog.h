@@ -10,6 +10,8 @@
 #include "core/flow.h"
 #include "core/pricing.h"
 
+struct variant_plan;
+
 struct catalog_item {
 	struct flow f;                 /* its outcome goes through the flow_end helpers */
 	struct product p;              /* the master's content */
@@ -51,6 +53,7 @@ struct catalog_batch {
 	int src_cats_read, dst_cats_read;
 	struct catalog_item *ci;
 	size_t n;
+	struct variant_plan *variants; /* the sizes' variable products (catalog_variants.c) */
 	struct remote_error re;
 	struct sbuf err;
 };
@@ -78,15 +81,39 @@ int catalog_resolve_category(struct catalog_batch *b, struct catalog_item *ci);
  * ended. Anything but REMOTE_OK: the lookup failed (b->re says why) and
  * the unmatched items are left open for the caller. */
 enum remote_status catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n);
+/* The same, with the variable products of never-linked variant groups asked
+ * in the same lookup (catalog_variants_found gets the answer). */
+enum remote_status catalog_match_with_variants(struct catalog_batch *b, struct catalog_item **set, size_t n);
 /* The matching step of catalog_match_by_sku over what the shop listed. */
 void catalog_match_found(struct catalog_batch *b, struct catalog_item **set, size_t n, const struct shop_product *found,
 			 size_t nfound);
 
-/* catalog_variants.c: the sizes among the batch's items (variant groups)
+/*
+ * catalog_variants.c: the sizes among the batch's items (variant groups)
  * get their variable product found, created or updated, and their writes
  * turned into variations of it; a size whose variable product cannot be
- * written is ended. Sizes are never matched by catalog_match_by_sku. */
-void catalog_plan_variants(struct catalog_batch *b);
+ * written is ended. Sizes are never matched by catalog_match_by_sku. In
+ * order (POS -> shop only):
+ *   begin     the groups and their links
+ *   skus      the SKUs of variable products never linked, for the batch's
+ *             one lookup; found: what it found (or why it failed)
+ *   plan      linked ones read where needed; which to write
+ *   take      up to `room` variable product writes to send with products;
+ *   answered  what became of them (rs, and o[] when REMOTE_OK)
+ *   end       the rest written on their own; the sizes aimed at their
+ *             variable products (w.kind, w.parent_id) for the variations pass
+ *   free      always, once the batch is done
+ */
+void catalog_variants_begin(struct catalog_batch *b);
+size_t catalog_variants_skus(struct catalog_batch *b, const char **skus, size_t room);
+void catalog_variants_found(struct catalog_batch *b, enum remote_status rs, const struct shop_product *found,
+			    size_t nfound);
+void catalog_variants_plan(struct catalog_batch *b);
+size_t catalog_variants_pending(const struct catalog_batch *b);   /* how many take could give */
+size_t catalog_variants_take(struct catalog_batch *b, struct product_write *w, size_t room);
+void catalog_variants_answered(struct catalog_batch *b, enum remote_status rs, const struct write_outcome *o);
+void catalog_variants_end(struct catalog_batch *b);
+void catalog_variants_free(struct catalog_batch *b);
 /* Where a size was last written: its variable product's shop id and its
  * option ("" both when never); -1 with b->err on a store error. */
 int catalog_size_placement_get(struct catalog_batch *b, const char *pos_id, char *parent, size_t plen, char *option,

@@ -291,10 +291,11 @@ wants_match(const struct catalog_item *ci)
 	return !ci->ended && ci->write && !ci->linked && (ci->w.fields & PW_CATALOG);
 }
 
-enum remote_status
-catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n)
+static enum remote_status
+match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n, int with_variants)
 {
-	const char **skus = calloc(n ? n : 1, sizeof(*skus));
+	size_t room = n + (with_variants && b->variants ? b->n : 0);
+	const char **skus = calloc(room ? room : 1, sizeof(*skus));
 	struct shop_product *found = NULL;
 	size_t k = 0, nfound = 0;
 	enum remote_status rs = REMOTE_OK;
@@ -314,17 +315,33 @@ catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t 
 				  set[i]->p.sku, b->names.pos);
 			continue;
 		}
-		skus[k++] = set[i]->w.sku;   /* trimmed, as the shop keeps it */
+		skus[k++] = set[i]->w.sku;   /* trimmed, as the target keeps it */
 	}
+	if (with_variants)
+		k += catalog_variants_skus(b, skus + k, room - k);
 	if (k) {
 		remote_error_reset(&b->re);
 		rs = b->dst->ops->products_by_sku(b->dst, skus, k, &found, &nfound, &b->re);
 	}
 	if (rs == REMOTE_OK)
 		catalog_match_found(b, set, n, found, nfound);
+	if (with_variants)
+		catalog_variants_found(b, rs, found, nfound);
 	free(found);
 	free(skus);
 	return rs;
+}
+
+enum remote_status
+catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n)
+{
+	return match_by_sku(b, set, n, 0);
+}
+
+enum remote_status
+catalog_match_with_variants(struct catalog_batch *b, struct catalog_item **set, size_t n)
+{
+	return match_by_sku(b, set, n, 1);
 }
 
 void

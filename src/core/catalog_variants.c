@@ -42,6 +42,16 @@ struct variant_group {
 	char fp[65];
 	int need_read, write, ended;
 	int relinked;                    /* its create was refused: the shop has it already */
+	int sent;                        /* its write went out with the batch's products */
+};
+
+/* The batch's groups, from catalog_variants_begin to catalog_variants_free. */
+struct variant_plan {
+	struct variant_group *g;
+	size_t ng;
+	struct catalog_item **block;     /* every group's members */
+	struct variant_group **taken;    /* the groups of the last catalog_variants_take */
+	size_t ntaken;
 };
 
 static int
@@ -269,32 +279,28 @@ load_group(struct catalog_batch *b, struct variant_group *g)
 	}
 }
 
-/* Groups never linked: their variable product looked up by SKU, in one call. */
-static void
-find_unlinked_parents(struct catalog_batch *b, struct variant_group *g, size_t ng)
+size_t
+catalog_variants_skus(struct catalog_batch *b, const char **skus, size_t room)
 {
-	const char **skus = calloc(ng ? ng : 1, sizeof(*skus));
-	struct shop_product *found = NULL;
-	size_t k = 0, nfound = 0;
-	enum remote_status rs;
+	struct variant_plan *vp = b->variants;
+	size_t k = 0;
 
-	if (!skus) {
-		for (size_t i = 0; i < ng; i++)
-			if (!g[i].ended && !g[i].linked)
-				end_members(&g[i], ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED, "out of memory");
-		return;
-	}
-	for (size_t i = 0; i < ng; i++)
-		if (!g[i].ended && !g[i].linked && g[i].has_content)
-			skus[k++] = g[i].w.sku;
-	if (!k) {
-		free(skus);
-		return;
-	}
-	remote_error_reset(&b->re);
-	rs = b->dst->ops->products_by_sku(b->dst, skus, k, &found, &nfound, &b->re);
-	for (size_t i = 0; i < ng; i++) {
-		struct variant_group *x = &g[i];
+	for (size_t i = 0; vp && i < vp->ng && k < room; i++)
+		if (!vp->g[i].ended && !vp->g[i].linked && vp->g[i].has_content)
+			skus[k++] = vp->g[i].w.sku;
+	return k;
+}
+
+/* Groups never linked, after their variable products were looked up by SKU:
+ * found ones are linked (and read later), the others will be created. */
+void
+catalog_variants_found(struct catalog_batch *b, enum remote_status rs, const struct shop_product *found,
+		       size_t nfound)
+{
+	struct variant_plan *vp = b->variants;
+
+	for (size_t i = 0; vp && i < vp->ng; i++) {
+		struct variant_group *x = &vp->g[i];
 		const struct shop_product *hit = NULL;
 		int holders = 0;
 		char ka[128], kb[128];
@@ -329,8 +335,6 @@ find_unlinked_parents(struct catalog_batch *b, struct variant_group *g, size_t n
 		x->link.fingerprint[0] = '\0';
 		x->need_read = 1;
 	}
-	free(found);
-	free(skus);
 }
 
 /* The shop's copy of a linked variable product: its options joined with the
@@ -455,7 +459,32 @@ parent_outcome(struct catalog_batch *b, struct variant_group *g, const struct wr
 			  o->code, g->w.sku);
 }
 
-/* The variable products to create or update, in the shop's batch writes. */
+/* The write of a group's variable product. */
+static void
+parent_write(const struct variant_group *g, struct product_write *w)
+{
+	*w = g->w;
+	snprintf(w->shop_id, sizeof(w->shop_id), "%s", g->linked ? g->link.shop_id : "");
+	if (!g->linked)
+		w->fields |= PW_STATUS;   /* set once, at creation */
+}
+
+/* What became of a variable product's write: o when the request was answered. */
+static void
+parent_answered(struct catalog_batch *b, struct variant_group *g, enum remote_status rs,
+		const struct write_outcome *o)
+{
+	g->sent = 1;
+	if (rs == REMOTE_OK)
+		parent_outcome(b, g, o);
+	else if (b->re.may_have_landed)
+		/* the next try looks the variable product up by SKU before creating it */
+		end_members_remote(g, ITEM_RETRY, COMMENT_PRODUCT_WRITE_UNANSWERED, &b->re);
+	else
+		end_members_remote(g, flow_status_for(&g->members[0]->f, rs), COMMENT_PRODUCT_NOT_UPDATED, &b->re);
+}
+
+/* The variable products not sent with the batch's products, in the shop's batch writes. */
 static void
 write_parents(struct catalog_batch *b, struct variant_group *g, size_t ng)
 {
@@ -476,28 +505,17 @@ write_parents(struct catalog_batch *b, struct variant_group *g, size_t ng)
 		enum remote_status rs;
 
 		for (; i < ng && k < max; i++) {
-			if (!g[i].write || g[i].ended)
+			if (!g[i].write || g[i].ended || g[i].sent)
 				continue;
-			w[k] = g[i].w;
-			snprintf(w[k].shop_id, sizeof(w[k].shop_id), "%s", g[i].linked ? g[i].link.shop_id : "");
-			if (!g[i].linked)
-				w[k].fields |= PW_STATUS;   /* set once, at creation */
+			parent_write(&g[i], &w[k]);
 			sent[k++] = &g[i];
 		}
 		if (!k)
 			break;
 		remote_error_reset(&b->re);
 		rs = b->dst->ops->products_write(b->dst, w, k, o, &b->re);
-		for (size_t j = 0; j < k; j++) {
-			if (rs == REMOTE_OK)
-				parent_outcome(b, sent[j], &o[j]);
-			else if (b->re.may_have_landed)
-				/* the next try looks the variable product up by SKU before creating it */
-				end_members_remote(sent[j], ITEM_RETRY, COMMENT_PRODUCT_WRITE_UNANSWERED, &b->re);
-			else
-				end_members_remote(sent[j], flow_status_for(&sent[j]->members[0]->f, rs),
-						   COMMENT_PRODUCT_NOT_UPDATED, &b->re);
-		}
+		for (size_t j = 0; j < k; j++)
+			parent_answered(b, sent[j], rs, &o[j]);
 	}
 out:
 	free(w);
@@ -543,28 +561,36 @@ plan_linked(struct catalog_batch *b, struct variant_group *g)
 }
 
 void
-catalog_plan_variants(struct catalog_batch *b)
+catalog_variants_begin(struct catalog_batch *b)
 {
-	size_t ng = 0, relinked = 0;
-	struct catalog_item **block = NULL;
-	struct variant_group *g = collect_groups(b, &ng, &block);
+	struct variant_plan *vp = calloc(1, sizeof(*vp));
 
-	if (!g) {
+	if (vp)
+		vp->g = collect_groups(b, &vp->ng, &vp->block);
+	if (!vp || !vp->g) {
+		free(vp);
 		for (size_t i = 0; i < b->n; i++)
 			if (!b->ci[i].ended && b->ci[i].p.variant_group[0])
 				catalog_end(&b->ci[i], ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED);
 		return;
 	}
-	if (ng && !b->dst->ops->variable_product_get) {
-		for (size_t k = 0; k < ng; k++)
-			end_members(&g[k], ITEM_FAILED, COMMENT_CONNECTOR_UNAVAILABLE, NULL);
-		ng = 0;
+	b->variants = vp;
+	if (vp->ng && !b->dst->ops->variable_product_get) {
+		for (size_t k = 0; k < vp->ng; k++)
+			end_members(&vp->g[k], ITEM_FAILED, COMMENT_CONNECTOR_UNAVAILABLE, NULL);
+		return;
 	}
-	for (size_t k = 0; k < ng; k++)
-		load_group(b, &g[k]);
-	find_unlinked_parents(b, g, ng);
-	for (size_t k = 0; k < ng; k++) {
-		struct variant_group *x = &g[k];
+	for (size_t k = 0; k < vp->ng; k++)
+		load_group(b, &vp->g[k]);
+}
+
+void
+catalog_variants_plan(struct catalog_batch *b)
+{
+	struct variant_plan *vp = b->variants;
+
+	for (size_t k = 0; vp && k < vp->ng; k++) {
+		struct variant_group *x = &vp->g[k];
 
 		if (x->ended || !x->has_content)
 			continue;
@@ -575,22 +601,93 @@ catalog_plan_variants(struct catalog_batch *b)
 			plan_linked(b, x);
 		}
 	}
-	write_parents(b, g, ng);
+}
+
+size_t
+catalog_variants_pending(const struct catalog_batch *b)
+{
+	const struct variant_plan *vp = b->variants;
+	size_t n = 0;
+
+	for (size_t k = 0; vp && k < vp->ng; k++)
+		n += vp->g[k].write && !vp->g[k].ended && !vp->g[k].sent;
+	return n;
+}
+
+size_t
+catalog_variants_take(struct catalog_batch *b, struct product_write *w, size_t room)
+{
+	struct variant_plan *vp = b->variants;
+
+	if (!vp)
+		return 0;
+	if (!vp->taken && !(vp->taken = calloc(vp->ng ? vp->ng : 1, sizeof(*vp->taken))))
+		return 0;   /* they go on their own in catalog_variants_end */
+	vp->ntaken = 0;
+	for (size_t k = 0; k < vp->ng && vp->ntaken < room; k++) {
+		struct variant_group *x = &vp->g[k];
+
+		if (!x->write || x->ended || x->sent)
+			continue;
+		parent_write(x, &w[vp->ntaken]);
+		x->sent = 1;
+		vp->taken[vp->ntaken++] = x;
+	}
+	return vp->ntaken;
+}
+
+void
+catalog_variants_answered(struct catalog_batch *b, enum remote_status rs, const struct write_outcome *o)
+{
+	struct variant_plan *vp = b->variants;
+
+	for (size_t j = 0; vp && j < vp->ntaken; j++) {
+		if (rs == REMOTE_REFUSED) {
+			vp->taken[j]->sent = 0;   /* refused as a whole, maybe for a product: alone next */
+			continue;
+		}
+		parent_answered(b, vp->taken[j], rs, &o[j]);
+	}
+	if (vp)
+		vp->ntaken = 0;
+}
+
+void
+catalog_variants_end(struct catalog_batch *b)
+{
+	struct variant_plan *vp = b->variants;
+	size_t relinked = 0;
+
+	if (!vp)
+		return;
+	write_parents(b, vp->g, vp->ng);   /* those that did not go with the products */
 	/* creates refused because the shop has the product: now linked, once more as updates */
-	for (size_t k = 0; k < ng; k++)
-		g[k].write = 0;
-	for (size_t k = 0; k < ng; k++)
-		if (g[k].relinked && !g[k].ended) {
-			plan_linked(b, &g[k]);
+	for (size_t k = 0; k < vp->ng; k++)
+		vp->g[k].write = vp->g[k].sent = 0;
+	for (size_t k = 0; k < vp->ng; k++)
+		if (vp->g[k].relinked && !vp->g[k].ended) {
+			plan_linked(b, &vp->g[k]);
 			relinked++;
 		}
 	if (relinked)
-		write_parents(b, g, ng);
-	for (size_t k = 0; k < ng; k++)
-		if (!g[k].ended)
-			aim_members(b, &g[k]);
-	free(block);
-	free(g);
+		write_parents(b, vp->g, vp->ng);
+	for (size_t k = 0; k < vp->ng; k++)
+		if (!vp->g[k].ended)
+			aim_members(b, &vp->g[k]);
+}
+
+void
+catalog_variants_free(struct catalog_batch *b)
+{
+	struct variant_plan *vp = b->variants;
+
+	if (!vp)
+		return;
+	free(vp->block);
+	free(vp->g);
+	free(vp->taken);
+	free(vp);
+	b->variants = NULL;
 }
 
 enum remote_status

@@ -361,13 +361,20 @@ note_loop(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 }
 
 static void
-send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
+send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n, int with_parents)
 {
-	struct product_write *w = calloc(n, sizeof(*w));
-	struct write_outcome *o = calloc(n, sizeof(*o));
+	size_t max = b->dst->ops->products_write_max ? b->dst->ops->products_write_max : 1;
+	size_t room = with_parents ? catalog_variants_pending(b) : 0;
+	struct product_write *w;
+	struct write_outcome *o;
+	size_t nparents = 0;
 	enum remote_status rs;
 	int in_tx;
 
+	if (n + room > max)
+		room = max > n ? max - n : 0;
+	w = calloc(n + room, sizeof(*w));
+	o = calloc(n + room, sizeof(*o));
 	if (!w || !o) {
 		for (size_t i = 0; i < n; i++)
 			catalog_end(chunk[i], ITEM_RETRY, b->not_updated);
@@ -378,9 +385,14 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 		snprintf(w[i].shop_id, sizeof(w[i].shop_id), "%s", chunk[i]->linked ? chunk[i]->target_id : "");
 		snprintf(w[i].reference, sizeof(w[i].reference), "%s", chunk[i]->p.id);
 	}
+	/* variable products the sizes need ride along with products, where there is room */
+	if (room && chunk[0]->w.kind != PRODUCT_VARIATION)
+		nparents = catalog_variants_take(b, w + n, room);
 	remote_error_reset(&b->re);
-	rs = b->dst->ops->products_write(b->dst, w, n, o, &b->re);
-	if (rs == REMOTE_REFUSED && n > 1) {
+	rs = b->dst->ops->products_write(b->dst, w, n + nparents, o, &b->re);
+	if (nparents)
+		catalog_variants_answered(b, rs, o + n);   /* refused as a whole: they go alone later */
+	if (rs == REMOTE_REFUSED && (n > 1 || nparents)) {
 		/*
 		 * Refused as a whole without saying for which item (a POS that
 		 * applies an array until the first bad item): creates that
@@ -396,7 +408,7 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 		}
 		for (size_t i = 0; i < n; i++)
 			if (!chunk[i]->ended)
-				send_chunk(b, &chunk[i], 1);
+				send_chunk(b, &chunk[i], 1, 0);
 		goto out;
 	}
 	if (rs == REMOTE_REFUSED && n == 1 && !b->stock_only) {
@@ -472,9 +484,21 @@ same_target(const struct catalog_item *a, const struct catalog_item *b)
 	return va == vb && (!va || strcmp(a->w.parent_id, b->w.parent_id) == 0);
 }
 
-/* Step 6 and 7: drop what the shop already holds, send the rest in batches. */
+/* Which items a pass of send_writes takes: the sizes (variations) go after
+ * their variable products were written with the products. */
+enum write_pass { PASS_ALL, PASS_PRODUCTS, PASS_SIZES };
+
+static int
+in_pass(const struct catalog_item *ci, enum write_pass pass)
+{
+	int size = ci->p.variant_group[0] != '\0';
+
+	return pass == PASS_ALL || (pass == PASS_SIZES) == size;
+}
+
+/* Step 6 and 7: drop what the target already holds, send the rest in batches. */
 static void
-send_writes(struct catalog_batch *b)
+send_writes(struct catalog_batch *b, enum write_pass pass)
 {
 	size_t max = b->dst->ops->products_write_max ? b->dst->ops->products_write_max : 1;
 	struct catalog_item **todo = calloc(b->n ? b->n : 1, sizeof(*todo));
@@ -487,7 +511,7 @@ send_writes(struct catalog_batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		struct catalog_item *ci = &b->ci[i];
 
-		if (ci->ended || !ci->write)
+		if (ci->ended || !ci->write || !in_pass(ci, pass))
 			continue;
 		fingerprint_write(ci);
 		if (!b->stock_only && ci->linked && strcmp(ci->fp, ci->link.fingerprint) == 0) {
@@ -500,7 +524,7 @@ send_writes(struct catalog_batch *b)
 	qsort(todo, n, sizeof(*todo), by_write_target);
 	for (size_t i = 1; i <= n; i++)
 		if (i == n || i - start == max || !same_target(todo[start], todo[i])) {
-			send_chunk(b, todo + start, i - start);
+			send_chunk(b, todo + start, i - start, 1);
 			start = i;
 		}
 	free(todo);
@@ -520,7 +544,8 @@ match_unlinked(struct catalog_batch *b)
 	for (size_t i = 0; i < b->n; i++)
 		if (!b->ci[i].ended && b->ci[i].write && !b->ci[i].linked && b->ci[i].w.kind != PRODUCT_VARIATION)
 			set[k++] = &b->ci[i];
-	if (k && catalog_match_by_sku(b, set, k) != REMOTE_OK) {
+	if ((b->variants ? catalog_match_with_variants(b, set, k) : k ? catalog_match_by_sku(b, set, k) : REMOTE_OK) !=
+	    REMOTE_OK) {
 		/* never create what cannot be checked first */
 		for (size_t i = 0; i < k; i++)
 			if (!set[i]->ended)
@@ -623,7 +648,7 @@ run(struct catalog_batch *b)
 		if (!pos_master)
 			return end_all(b, ITEM_SKIPPED, COMMENT_INVENTORY_NEEDS_POS_MASTER);
 		plan_stock(b);
-		send_writes(b);
+		send_writes(b, PASS_ALL);
 		return;
 	}
 
@@ -653,10 +678,18 @@ run(struct catalog_batch *b)
 		if (!ci->ended && !ci->write && build_write(b, ci) == 0)
 			catalog_resolve_category(b, ci);
 	}
-	if (!b->reverse)
-		catalog_plan_variants(b);
-	if (match_unlinked(b) == 0)
-		send_writes(b);
+	if (b->reverse) {
+		if (match_unlinked(b) == 0)
+			send_writes(b, PASS_ALL);
+		return;
+	}
+	catalog_variants_begin(b);
+	if (match_unlinked(b) < 0)
+		return;
+	catalog_variants_plan(b);
+	send_writes(b, PASS_PRODUCTS);   /* with the variable products */
+	catalog_variants_end(b);
+	send_writes(b, PASS_SIZES);
 }
 
 static int
@@ -698,6 +731,7 @@ catalog_batch_run(struct engine *e, struct store *st, const struct queue_item *i
 		b.pos->ops->close(b.pos);
 	if (b.shop)
 		b.shop->ops->close(b.shop);
+	catalog_variants_free(&b);
 	free(b.src_cats);
 	free(b.dst_cats);
 	free(b.ci);
