@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli/cli.h"
 #include "util/sbuf.h"
@@ -53,6 +56,18 @@ main(int argc, char **argv)
 	const struct cmd *c;
 	int i, rc;
 
+#ifdef __GLIBC__
+	/*
+	 * A catalog batch allocates a few hundred KB and frees it. glibc's
+	 * default raises its mmap threshold after such a free, so the next
+	 * ones come from per-thread arenas that keep the memory: the daemon's
+	 * RSS would follow every worker's busiest moment. A fixed threshold
+	 * gives big blocks back; a few arenas are enough for 2-32 threads
+	 * that mostly wait on the network.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_ARENA_MAX, 4);
+#endif
 	cli.db_path = getenv("TILLSYNC_DB");
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--db") == 0) {
