@@ -196,6 +196,8 @@ struct write_outcome {
 	char code[64];                   /* the shop's reason code when not ("product_invalid_sku") */
 	char message[256];               /* the shop's reason, one line */
 	char existing_id[MODEL_ID_LEN];  /* a duplicate SKU: the record that owns it, where said */
+	int sku_taken;                   /* refused: another record holds the SKU (existing_id if known) */
+	int gone;                        /* refused: the record (or its parent) no longer exists */
 };
 
 #endif

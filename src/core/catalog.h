@@ -114,6 +114,9 @@ size_t catalog_variants_take(struct catalog_batch *b, struct product_write *w, s
 void catalog_variants_answered(struct catalog_batch *b, enum remote_status rs, const struct write_outcome *o);
 void catalog_variants_end(struct catalog_batch *b);
 void catalog_variants_free(struct catalog_batch *b);
+/* A size's variable product must be read again before the next write (its
+ * variation, or itself, is gone in the shop); -1 with b->err. */
+int catalog_variants_forget_parent(struct catalog_batch *b, const struct catalog_item *size);
 /* Where a size was last written: its variable product's shop id and its
  * option ("" both when never); -1 with b->err on a store error. */
 int catalog_size_placement_get(struct catalog_batch *b, const char *pos_id, char *parent, size_t plen, char *option,

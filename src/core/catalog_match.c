@@ -300,8 +300,12 @@ match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n, int w
 	size_t k = 0, nfound = 0;
 	enum remote_status rs = REMOTE_OK;
 
-	if (!skus)
-		return remote_fail(&b->re, REMOTE_TEMPORARY, "out of memory matching products by SKU");
+	if (!skus) {
+		rs = remote_fail(&b->re, REMOTE_TEMPORARY, "out of memory matching products by SKU");
+		if (with_variants)
+			catalog_variants_found(b, rs, NULL, 0);   /* never create what was not looked up */
+		return rs;
+	}
 	for (size_t i = 0; i < n; i++) {
 		int twice = 0;
 

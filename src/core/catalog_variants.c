@@ -77,13 +77,25 @@ strip_option(const char *text, const char *option, char *out, size_t len)
 	return 1;
 }
 
+/* Ends the members still open; detail (may be NULL) goes into each one's history. */
+static void
+end_members_saying(struct variant_group *g, enum item_status status, enum comment_id comment, const char *reason,
+		   const char *detail)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		if (g->members[i]->ended)
+			continue;
+		catalog_end_with_reason(g->members[i], status, comment, reason);
+		if (detail)
+			sbuf_addstr(&g->members[i]->f.res->detail, detail);
+	}
+	g->ended = 1;
+}
+
 static void
 end_members(struct variant_group *g, enum item_status status, enum comment_id comment, const char *reason)
 {
-	for (size_t i = 0; i < g->n; i++)
-		if (!g->members[i]->ended)
-			catalog_end_with_reason(g->members[i], status, comment, reason);
-	g->ended = 1;
+	end_members_saying(g, status, comment, reason, NULL);
 }
 
 static void
@@ -321,7 +333,11 @@ catalog_variants_found(struct catalog_batch *b, enum remote_status rs, const str
 			}
 		}
 		if (holders > 1) {
-			end_members(x, ITEM_FAILED, COMMENT_SHOP_DUPLICATE_SKU, NULL);
+			char why[256];
+
+			snprintf(why, sizeof(why), "the variable product's SKU %s is held by %d %s products", x->w.sku,
+				 holders, b->names.shop);
+			end_members_saying(x, ITEM_FAILED, COMMENT_SHOP_DUPLICATE_SKU, NULL, why);
 			continue;
 		}
 		if (!hit)
@@ -344,6 +360,7 @@ read_parent(struct catalog_batch *b, struct variant_group *g)
 {
 	struct variable_product vp;
 	struct catalog_item **unlinked = calloc(g->n, sizeof(*unlinked));
+	char why[320];
 	size_t nu = 0;
 	enum remote_status rs;
 
@@ -376,10 +393,8 @@ read_parent(struct catalog_batch *b, struct variant_group *g)
 			end_members_store(g, &b->err);
 			goto out;
 		}
-		end_members(g, ITEM_FAILED, COMMENT_PRODUCT_PARENT_NOT_VARIABLE, NULL);
-		for (size_t i = 0; i < g->n; i++)
-			sbuf_addf(&g->members[i]->f.res->detail, "%s product %s holds SKU %s", b->names.shop, vp.id,
-				  g->w.sku);
+		snprintf(why, sizeof(why), "%s product %s holds SKU %s", b->names.shop, vp.id, g->w.sku);
+		end_members_saying(g, ITEM_FAILED, COMMENT_PRODUCT_PARENT_NOT_VARIABLE, NULL, why);
 		goto out;
 	}
 	g->w.noptions = 0;
@@ -436,12 +451,14 @@ parent_written(struct catalog_batch *b, struct variant_group *g, const char *sho
 static void
 parent_outcome(struct catalog_batch *b, struct variant_group *g, const struct write_outcome *o)
 {
+	char why[320];
+
 	if (o->ok) {
 		if (parent_written(b, g, o->id) < 0)
 			end_members_store(g, &b->err);
 		return;
 	}
-	if (!g->linked && o->existing_id[0] && strcmp(o->code, "product_invalid_sku") == 0) {
+	if (!g->linked && o->existing_id[0] && o->sku_taken) {
 		/* made meanwhile (another worker with the group's other sizes, a
 		 * lost answer): link it; catalog_plan_variants reads it and goes on */
 		if (store_link_set(b->st, b->account.id, "product_group", g->id, o->existing_id, time_now_ms(),
@@ -453,10 +470,8 @@ parent_outcome(struct catalog_batch *b, struct variant_group *g, const struct wr
 		g->relinked = 1;
 		return;
 	}
-	end_members(g, ITEM_FAILED, COMMENT_PRODUCT_PARENT_REFUSED, o->message);
-	for (size_t i = 0; i < g->n; i++)
-		sbuf_addf(&g->members[i]->f.res->detail, "%s answered %s for variable product %s", b->names.shop,
-			  o->code, g->w.sku);
+	snprintf(why, sizeof(why), "%s answered %s for variable product %s", b->names.shop, o->code, g->w.sku);
+	end_members_saying(g, ITEM_FAILED, COMMENT_PRODUCT_PARENT_REFUSED, o->message, why);
 }
 
 /* The write of a group's variable product. */
@@ -642,7 +657,7 @@ catalog_variants_answered(struct catalog_batch *b, enum remote_status rs, const 
 	struct variant_plan *vp = b->variants;
 
 	for (size_t j = 0; vp && j < vp->ntaken; j++) {
-		if (rs == REMOTE_REFUSED) {
+		if (rs == REMOTE_REFUSED && !b->re.may_have_landed) {
 			vp->taken[j]->sent = 0;   /* refused as a whole, maybe for a product: alone next */
 			continue;
 		}
@@ -688,6 +703,21 @@ catalog_variants_free(struct catalog_batch *b)
 	free(vp->taken);
 	free(vp);
 	b->variants = NULL;
+}
+
+int
+catalog_variants_forget_parent(struct catalog_batch *b, const struct catalog_item *size)
+{
+	struct link l;
+	int rc;
+
+	if (!size->p.variant_group[0])
+		return 0;   /* a draft of a gone size: its group is not known; the placement stays */
+	rc = store_link_by_pos(b->st, b->account.id, "product_group", size->p.variant_group, &l, &b->err);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	return store_link_set_fingerprint(b->st, b->account.id, "product_group", size->p.variant_group, "",
+					  time_now_ms(), &b->err);
 }
 
 enum remote_status

@@ -255,6 +255,8 @@ fingerprint_write(struct catalog_item *ci)
 		  w->status, ci->target_id);
 	if (w->kind == PRODUCT_VARIATION)
 		sbuf_addf(&t, "|variation of %s|%s", w->parent_id, w->noptions ? w->options[0] : "");
+	if (w->price_includes_tax)   /* the basis a POS keeps with the price (shop -> POS) */
+		sbuf_addstr(&t, "|incl");
 	for (size_t i = 0; i < w->ntiers; i++) {
 		money_format(w->tiers[i].price, 2, price, sizeof(price));
 		sbuf_addf(&t, "|%lld=%s", (long long)w->tiers[i].min_quantity, price);
@@ -306,9 +308,19 @@ wrote(struct catalog_batch *b, struct catalog_item *ci, const char *target_id)
 static enum remote_status
 link_landed(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 {
-	enum remote_status rs = chunk[0]->w.kind == PRODUCT_VARIATION
-					? catalog_match_variations(b, chunk[0]->w.parent_id, chunk, n)
-					: catalog_match_by_sku(b, chunk, n);
+	enum remote_status rs;
+	size_t creates = 0;
+
+	/* only what went out as a create: an item linked by an earlier lookup
+	 * in this batch went out as an update, and is not known to have landed */
+	for (size_t i = 0; i < n; i++) {
+		chunk[i]->matched_now = 0;
+		creates += !chunk[i]->linked;
+	}
+	if (!creates)
+		return REMOTE_OK;
+	rs = chunk[0]->w.kind == PRODUCT_VARIATION ? catalog_match_variations(b, chunk[0]->w.parent_id, chunk, n)
+						   : catalog_match_by_sku(b, chunk, n);
 
 	for (size_t i = 0; i < n; i++)
 		if (!chunk[i]->ended && chunk[i]->matched_now) {
@@ -360,6 +372,52 @@ note_loop(struct catalog_batch *b, struct catalog_item **chunk, size_t n)
 			 b->re.message.buf);
 }
 
+/* A size's variation (or its variable product) is gone in the shop: the
+ * size is unlinked and its variable product read again on the next try,
+ * which links it by SKU or creates it again, as for a variable product
+ * found deleted. (A simple product deleted in the target is not made
+ * again behind the merchant's back: it fails with the target's reason.) */
+static void
+forget_target(struct catalog_batch *b, struct catalog_item *ci)
+{
+	const char *pos_id = b->reverse ? ci->target_id : ci->p.id;
+
+	if ((ci->linked && store_link_delete(b->st, b->account.id, "product", pos_id, &b->err) < 0) ||
+	    (ci->w.kind == PRODUCT_VARIATION && catalog_variants_forget_parent(b, ci) < 0)) {
+		catalog_end_store_error(ci, &b->err);
+		return;
+	}
+	catalog_end(ci, ITEM_RETRY, COMMENT_PRODUCT_PARENT_GONE);
+	sbuf_addf(&ci->f.res->detail, "%s answered: %s", b->names.shop, b->re.message.len ? b->re.message.buf
+											 : "not found");
+}
+
+/* New variations refused because their SKU is taken: one of this variable
+ * product's own variations (a lost answer, another worker) is linked and
+ * updated next; a record elsewhere holding it is a duplicate. */
+static void
+claim_variations(struct catalog_batch *b, struct catalog_item **set, size_t n)
+{
+	enum remote_status rs = catalog_match_variations(b, set[0]->w.parent_id, set, n);
+
+	for (size_t i = 0; i < n; i++) {
+		struct catalog_item *ci = set[i];
+
+		if (ci->ended)
+			continue;
+		if (rs != REMOTE_OK) {
+			catalog_end_remote(ci, ITEM_RETRY, b->not_updated, &b->re);
+		} else if (ci->matched_now) {
+			catalog_end(ci, ITEM_RETRY, COMMENT_PRODUCT_LINKED_BY_SKU);
+			ci->f.res->retry_after_ms = 1000;
+		} else {
+			catalog_end(ci, ITEM_FAILED, COMMENT_SHOP_DUPLICATE_SKU);
+			sbuf_addf(&ci->f.res->detail, "SKU %s is held by a %s record that is not a variation of "
+				  "product %s", ci->p.sku, b->names.shop, ci->w.parent_id);
+		}
+	}
+}
+
 static void
 send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n, int with_parents)
 {
@@ -367,7 +425,8 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n, int w
 	size_t room = with_parents ? catalog_variants_pending(b) : 0;
 	struct product_write *w;
 	struct write_outcome *o;
-	size_t nparents = 0;
+	size_t nparents = 0, ntaken = 0;
+	struct catalog_item **taken = calloc(n, sizeof(*taken));
 	enum remote_status rs;
 	int in_tx;
 
@@ -375,7 +434,7 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n, int w
 		room = max > n ? max - n : 0;
 	w = calloc(n + room, sizeof(*w));
 	o = calloc(n + room, sizeof(*o));
-	if (!w || !o) {
+	if (!w || !o || !taken) {
 		for (size_t i = 0; i < n; i++)
 			catalog_end(chunk[i], ITEM_RETRY, b->not_updated);
 		goto out;
@@ -411,10 +470,23 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n, int w
 				send_chunk(b, &chunk[i], 1, 0);
 		goto out;
 	}
-	if (rs == REMOTE_REFUSED && n == 1 && !b->stock_only) {
+	if ((rs == REMOTE_REFUSED || rs == REMOTE_NOT_FOUND) && n == 1 && !b->stock_only) {
 		catalog_end_with_reason(chunk[0], ITEM_FAILED, COMMENT_PRODUCT_REFUSED, b->re.message.buf);
 		if (b->re.body.len)
 			sbuf_addf(&chunk[0]->f.res->detail, "response: %s", b->re.body.buf);
+		goto out;
+	}
+	if (rs == REMOTE_NOT_FOUND && !b->stock_only && chunk[0]->w.kind == PRODUCT_VARIATION) {
+		/* the variable product itself is gone: read it again next time */
+		for (size_t i = 0; i < n; i++)
+			forget_target(b, chunk[i]);
+		goto out;
+	}
+	if (rs == REMOTE_NOT_FOUND && n > 1) {
+		/* one record of the request is gone; which, the target did not say */
+		for (size_t i = 0; i < n; i++)
+			if (!chunk[i]->ended)
+				send_chunk(b, &chunk[i], 1, 0);
 		goto out;
 	}
 	if (rs != REMOTE_OK) {
@@ -434,7 +506,11 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n, int w
 
 		if (o[i].ok) {
 			wrote(b, ci, o[i].id);
-		} else if (!ci->linked && o[i].existing_id[0] && strcmp(o[i].code, "product_invalid_sku") == 0 &&
+		} else if (o[i].gone && ci->linked && ci->w.kind == PRODUCT_VARIATION && !b->stock_only) {
+			forget_target(b, ci);
+		} else if (!ci->linked && o[i].sku_taken && ci->w.kind == PRODUCT_VARIATION) {
+			taken[ntaken++] = ci;   /* whose is it? after the links are saved */
+		} else if (!ci->linked && o[i].existing_id[0] && o[i].sku_taken &&
 			   catalog_link_set(b, "product", ci->p.id, o[i].existing_id) == 0) {
 			/* created meanwhile (another till, an earlier lost answer): link, update next */
 			catalog_end(ci, ITEM_RETRY, COMMENT_PRODUCT_LINKED_BY_SKU);
@@ -452,7 +528,10 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n, int w
 			if (chunk[i]->f.res->status == ITEM_SUCCEEDED)
 				catalog_end_store_error(chunk[i], &b->err);
 	}
+	if (ntaken)
+		claim_variations(b, taken, ntaken);
 out:
+	free(taken);
 	free(w);
 	free(o);
 }
@@ -491,7 +570,7 @@ enum write_pass { PASS_ALL, PASS_PRODUCTS, PASS_SIZES };
 static int
 in_pass(const struct catalog_item *ci, enum write_pass pass)
 {
-	int size = ci->p.variant_group[0] != '\0';
+	int size = ci->p.variant_group[0] != '\0' || ci->w.kind == PRODUCT_VARIATION;
 
 	return pass == PASS_ALL || (pass == PASS_SIZES) == size;
 }
@@ -626,6 +705,20 @@ plan_stock(struct catalog_batch *b)
 	}
 }
 
+/* A product gone from the POS carries no content, so no variant group: if
+ * it was a size, its draft goes to the variation it was written as. */
+static void
+aim_gone_size(struct catalog_batch *b, struct catalog_item *ci)
+{
+	char option[PRODUCT_OPTION_LEN];
+
+	if (catalog_size_placement_get(b, ci->p.id, ci->w.parent_id, sizeof(ci->w.parent_id), option,
+				       sizeof(option)) < 0)
+		catalog_end_store_error(ci, &b->err);
+	else if (ci->w.parent_id[0])
+		ci->w.kind = PRODUCT_VARIATION;
+}
+
 static void
 run(struct catalog_batch *b)
 {
@@ -675,6 +768,8 @@ run(struct catalog_batch *b)
 		if (gone)
 			snprintf(ci->p.id, sizeof(ci->p.id), "%s", ci->f.it->subject_id);
 		classify(b, ci, gone);
+		if (gone && ci->write && !b->reverse)
+			aim_gone_size(b, ci);
 		if (!ci->ended && !ci->write && build_write(b, ci) == 0)
 			catalog_resolve_category(b, ci);
 	}

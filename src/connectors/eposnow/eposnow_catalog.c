@@ -365,8 +365,9 @@ sku_lookup(struct eposnow *e, const char *sku, struct sku_found *f, struct remot
 			rc = epos_shop_product_from_json(json_array_get(j, i), &p, &err);
 			if (rc < 0)
 				st = mapping_failed(re, rc, what, &err, j);
-			/* the filter should be exact; check anyway (the SKU is what links a product) */
-			else if (strcmp(p.sku, sku) == 0 && sku_found_add(f, &p) < 0)
+			/* every row the filter gives (it ignores case, as the engine's
+			 * matching does, which decides what is the same SKU) */
+			else if (sku_found_add(f, &p) < 0)
 				st = remote_fail(re, REMOTE_TEMPORARY, "%s: out of memory", what);
 		}
 		json_decref(j);

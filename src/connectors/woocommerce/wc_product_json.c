@@ -613,6 +613,9 @@ outcome_from_json(const json_t *el, const char *part, size_t k, const char *sent
 		if (wc_id(json_object_get(e, "data"), "resource_id", out->existing_id, sizeof(out->existing_id),
 			  NULL) < 0)
 			out->existing_id[0] = '\0';
+		/* what the engine acts on, in its own words */
+		out->sku_taken = strcmp(out->code, "product_invalid_sku") == 0;
+		out->gone = strlen(out->code) > 11 && strcmp(out->code + strlen(out->code) - 11, "_invalid_id") == 0;
 		return 0;
 	}
 	if (!id[0])
