@@ -24,6 +24,8 @@ variable_product_release(struct variable_product *v)
 	free(v->variations);
 	v->variations = NULL;
 	v->nvariations = 0;
+	free(v->kept);
+	v->kept = NULL;
 }
 
 void

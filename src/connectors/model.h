@@ -148,6 +148,7 @@ enum product_write_field {
 	PW_CATALOG = 1 << 0,             /* sku, name, description, category, price, tiers */
 	PW_STATUS = 1 << 1,              /* status */
 	PW_STOCK = 1 << 2,               /* stock quantity (and managed) */
+	PW_OPTION = 1 << 3,              /* a variation's option (sent on create, or when it changed) */
 };
 /* A POS variant group is one variable product in the shop, its sizes the
  * variations; the attribute they vary by is named the same everywhere. */
@@ -164,6 +165,7 @@ struct product_write {
 	/* a variable product: every option; a variation: its own one */
 	char options[PRODUCT_OPTIONS_MAX][PRODUCT_OPTION_LEN];
 	size_t noptions;
+	const char *kept;                /* a variable product: variable_product.kept from its read */
 	char sku[128];
 	char name[256];
 	char description[1024];
@@ -186,6 +188,9 @@ struct variable_product {
 	size_t noptions;
 	struct shop_product *variations;
 	size_t nvariations;
+	char *kept;                      /* connector-private: what a write of it must keep
+					  * (the shop's other attributes); hand it back in
+					  * product_write.kept */
 };
 void variable_product_release(struct variable_product *v);
 

@@ -42,6 +42,7 @@ struct variant_group {
 	char fp[65];
 	int need_read, write, ended;
 	int relinked;                    /* its create was refused: the shop has it already */
+	char *kept;                      /* from its read: what its write must keep (connector's) */
 	int sent;                        /* its write went out with the batch's products */
 };
 
@@ -397,15 +398,20 @@ read_parent(struct catalog_batch *b, struct variant_group *g)
 		end_members_saying(g, ITEM_FAILED, COMMENT_PRODUCT_PARENT_NOT_VARIABLE, NULL, why);
 		goto out;
 	}
+	/* the write sends the batch's options; the shop's own are kept with the rest */
+	free(g->kept);
+	g->kept = vp.kept;
+	vp.kept = NULL;
 	g->w.noptions = 0;
-	for (size_t i = 0; i < vp.noptions; i++)
-		add_option(&g->w, vp.options[i]);
 	for (size_t i = 0; i < g->n; i++) {
 		struct catalog_item *ci = g->members[i];
+		int listed = 0;
 
 		if (!(ci->w.fields & PW_CATALOG) || ci->ended)
 			continue;
-		if (!has_option(&g->w, ci->w.options[0]))
+		for (size_t k = 0; k < vp.noptions && !listed; k++)
+			listed = strcmp(vp.options[k], ci->w.options[0]) == 0;
+		if (!listed)
 			g->write = 1;
 		if (!ci->linked)
 			unlinked[nu++] = ci;
@@ -479,6 +485,7 @@ static void
 parent_write(const struct variant_group *g, struct product_write *w)
 {
 	*w = g->w;
+	w->kept = g->kept;
 	snprintf(w->shop_id, sizeof(w->shop_id), "%s", g->linked ? g->link.shop_id : "");
 	if (!g->linked)
 		w->fields |= PW_STATUS;   /* set once, at creation */
@@ -549,8 +556,18 @@ aim_members(struct catalog_batch *b, struct variant_group *g)
 		if (ci->ended)
 			continue;
 		if (ci->w.fields & PW_CATALOG) {
+			char parent[MODEL_ID_LEN];
+
 			ci->w.kind = PRODUCT_VARIATION;
 			snprintf(ci->w.parent_id, sizeof(ci->w.parent_id), "%s", g->link.shop_id);
+			/* its option goes out only when new or changed: a write of
+			 * attributes replaces the variation's whole list */
+			if (!ci->linked)
+				continue;
+			if (catalog_size_placement_get(b, ci->p.id, parent, sizeof(parent), option, sizeof(option)) < 0)
+				catalog_end_store_error(ci, &b->err);
+			else if (strcmp(parent, g->link.shop_id) == 0 && strcmp(option, ci->w.options[0]) == 0)
+				ci->w.fields &= ~(unsigned)PW_OPTION;
 			continue;
 		}
 		/* a draft for a size: under the product it was written to */
@@ -698,6 +715,8 @@ catalog_variants_free(struct catalog_batch *b)
 
 	if (!vp)
 		return;
+	for (size_t k = 0; k < vp->ng; k++)
+		free(vp->g[k].kept);
 	free(vp->block);
 	free(vp->g);
 	free(vp->taken);

@@ -236,6 +236,7 @@ build_write(struct catalog_batch *b, struct catalog_item *ci)
 	snprintf(w->status, sizeof(w->status), "%s", w->regular_price.units > 0 ? "publish" : "draft");
 	if (ci->p.variant_group[0]) {   /* its variable product: catalog_variants.c */
 		w->kind = PRODUCT_VARIATION;
+		w->fields |= PW_OPTION;
 		snprintf(w->options[0], sizeof(w->options[0]), "%s", ci->p.variant_option);
 		w->noptions = 1;
 	}
@@ -251,7 +252,8 @@ fingerprint_write(struct catalog_item *ci)
 	char price[MONEY_TEXT_MAX];
 
 	money_format(w->regular_price, 2, price, sizeof(price));
-	sbuf_addf(&t, "%u|%s|%s|%s|%s|%s|%s|%s", w->fields, w->sku, w->name, w->description, w->category_id, price,
+	/* whether the option is sent does not change what the shop holds */
+	sbuf_addf(&t, "%u|%s|%s|%s|%s|%s|%s|%s", w->fields & ~(unsigned)PW_OPTION, w->sku, w->name, w->description, w->category_id, price,
 		  w->status, ci->target_id);
 	if (w->kind == PRODUCT_VARIATION)
 		sbuf_addf(&t, "|variation of %s|%s", w->parent_id, w->noptions ? w->options[0] : "");

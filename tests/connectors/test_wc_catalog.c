@@ -799,6 +799,7 @@ test_cat__variable_products(void **state)
 	for (int i = 0; i < 2; i++) {
 		fill_write(&v[i], "", i ? "VTEE-M" : "VTEE-S", "ignored");
 		v[i].kind = PRODUCT_VARIATION;
+		v[i].fields |= PW_OPTION;   /* new: its option goes out */
 		snprintf(v[i].parent_id, sizeof(v[i].parent_id), "%s", parent.shop_id);
 		snprintf(v[i].options[0], PRODUCT_OPTION_LEN, "%s", i ? "M" : "S");
 		v[i].noptions = 1;
@@ -813,6 +814,23 @@ test_cat__variable_products(void **state)
 				  "\"sku\":\"VTEE-S\"}");
 	free(text);
 	json_decref(j);
+	/* an update whose option did not change leaves the variation's attributes alone */
+	v[0].fields &= ~(unsigned)PW_OPTION;
+	j = wc_product_write_json(&v[0], &err);
+	assert_null(json_object_get(j, "attributes"));
+	json_decref(j);
+	v[0].fields |= PW_OPTION;
+	/* a variable product as read: its other attributes and its own options are kept */
+	parent.kept = "[{\"id\":3,\"name\":\"Colour\",\"options\":[\"Red\"],\"variation\":false},"
+		      "{\"id\":0,\"name\":\"size\",\"options\":[\"XS\",\"S\"],\"variation\":true}]";
+	j = wc_product_write_json(&parent, &err);
+	text = dump(json_object_get(j, "attributes"));
+	assert_string_equal(text, "[{\"id\":3,\"name\":\"Colour\",\"options\":[\"Red\"],\"variation\":false},"
+				  "{\"id\":0,\"name\":\"size\",\"options\":[\"XS\",\"S\",\"M\"],\"variation\":true,"
+				  "\"visible\":true}]");
+	free(text);
+	json_decref(j);
+	parent.kept = NULL;
 	before = sandbox_requests("POST /products/{id}/variations/batch");
 	if (OPS.products_write(c, v, 2, out, &re) != REMOTE_OK)
 		fail_msg("variations: %s", re.message.buf);
@@ -836,6 +854,8 @@ test_cat__variable_products(void **state)
 	assert_string_equal(vp.sku, "VTEE");
 	assert_int_equal(vp.noptions, 2);
 	assert_string_equal(vp.options[1], "M");
+	assert_non_null(vp.kept);   /* the attributes as read, for a write to keep */
+	assert_non_null(strstr(vp.kept, "\"Size\""));
 	assert_int_equal(vp.nvariations, 2);
 	assert_non_null(must_find_sku(vp.variations, vp.nvariations, "VTEE-M"));
 	variable_product_release(&vp);

@@ -69,7 +69,7 @@ expect_eq "$(parent_of SHIRT | jq_py 'j[0][4]')" '[["S", "M", "L", "XL"]]' "its 
 expect_eq "$(variations "$SHIRT" | json_len)" "4" "four variations"
 
 # a variable product the merchant already has in the shop, with one variation: linked, not duplicated
-HAT_W=$(woo_api POST /products '{"name":"Hat (old)","type":"variable","sku":"HAT","attributes":[{"name":"Size","options":["S"],"visible":true,"variation":true}]}' | jq_py 'j["id"]')
+HAT_W=$(woo_api POST /products '{"name":"Hat (old)","type":"variable","sku":"HAT","attributes":[{"name":"Colour","options":["Red"],"visible":true,"variation":false},{"name":"Size","options":["S"],"visible":true,"variation":true}]}' | jq_py 'j["id"]')
 woo_api POST "/products/$HAT_W/variations" '{"sku":"HAT-S","regular_price":"1.00","attributes":[{"name":"Size","option":"S"}]}' >/dev/null
 HS=$(new_size "Hat - S" HAT-S 15 9 S)
 HM=$(new_size "Hat - M" HAT-M 16 9 M)
@@ -78,7 +78,9 @@ expect_eq "$(woo_api GET "/products?sku=HAT&status=any" | jq_py '[(p["id"], p["n
 	"the shop's variable product is linked by SKU and updated, not created again"
 expect_eq "$(variations "$HAT_W")" '[["HAT-M", "16.00", "M", "publish"], ["HAT-S", "15.00", "S", "publish"]]' \
 	"its variation is linked by SKU (updated), the missing size created"
-expect_eq "$(parent_of HAT | jq_py 'j[0][4]')" '[["S", "M"]]' "the shop's options kept, the new one added"
+expect_eq "$(parent_of HAT | jq_py 'j[0][4]')" '[["Red"], ["S", "M"]]' "the shop's options kept, the new one added"
+expect_eq "$(woo_api GET "/products/$HAT_W" | jq_py '[a["name"] for a in j["attributes"]]')" '["Colour", "Size"]' \
+	"the merchant's other attribute is kept (a write replaces the whole list)"
 
 # stock of a size goes to its variation
 ctl PUT /eposnow/stock "{\"ProductId\":$S,\"LocationId\":1,\"CurrentStock\":6}" >/dev/null

@@ -305,14 +305,18 @@ wc_variable_product_from_json(const json_t *j, struct variable_product *out, str
 			continue;
 		opts = json_object_get(a, "options");
 		json_array_foreach(opts, k, o) {
-			if (!json_is_string(o) || json_string_length(o) >= PRODUCT_OPTION_LEN)
-				continue;   /* not one of ours: left as the merchant has it */
-			if (out->noptions == PRODUCT_OPTIONS_MAX)
-				return error_set(err, "product %s has more than %d options of '%s'", out->id,
-						 PRODUCT_OPTIONS_MAX, PRODUCT_VARIANT_ATTRIBUTE);
+			/* past the first PRODUCT_OPTIONS_MAX, or too long: not needed
+			 * to decide, and kept anyway (a write keeps every attribute) */
+			if (!json_is_string(o) || json_string_length(o) >= PRODUCT_OPTION_LEN ||
+			    out->noptions == PRODUCT_OPTIONS_MAX)
+				continue;
 			memcpy(out->options[out->noptions++], json_string_value(o), json_string_length(o) + 1);
 		}
 	}
+	/* WooCommerce replaces the whole list on a write: every attribute
+	 * (Colour, Material, ids of global ones) goes back as it came */
+	if (attrs && json_array_size(attrs) && !(out->kept = json_dumps(attrs, JSON_COMPACT)))
+		return error_set(err, "out of memory keeping product %s's attributes", out->id);
 	return 0;
 }
 
@@ -430,23 +434,60 @@ add_meta(json_t *arr, const char *key, const char *value, struct sbuf *err)
  * parent's full list first.
  */
 static int
+has_text(const json_t *arr, const char *text)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(arr, i, x)
+		if (json_is_string(x) && strcmp(json_string_value(x), text) == 0)
+			return 1;
+	return 0;
+}
+
+/* A variation: its one option. A variable product: the attributes it has
+ * (w->kept, as read) with ours holding its options plus w's, or ours alone
+ * when it is new. */
+static int
 attributes_field(json_t *j, const struct product_write *w, struct sbuf *err)
 {
-	json_t *attrs = json_array(), *a = json_object(), *opts;
+	json_t *attrs, *a = NULL, *opts, *x;
+	json_error_t je;
+	size_t i;
 
-	if (set_new(j, "attributes", attrs, err) < 0 || !a || json_array_append_new(attrs, a) < 0)
+	if (w->kind == PRODUCT_VARIATION) {
+		if (!(w->fields & PW_OPTION))
+			return 0;   /* left as the variation has it */
+		if (w->noptions != 1)
+			return error_set(err, "a variation needs exactly one option, not %zu", w->noptions);
+		attrs = json_pack("[{s:s, s:s}]", "name", PRODUCT_VARIANT_ATTRIBUTE, "option", w->options[0]);
+		return attrs ? set_new(j, "attributes", attrs, err) : error_set(err, "the option is not UTF-8 text");
+	}
+	attrs = w->kept ? json_loads(w->kept, 0, &je) : json_array();
+	if (!json_is_array(attrs)) {
+		json_decref(attrs);
+		return error_set(err, "the product's attributes as read cannot be written back");
+	}
+	if (set_new(j, "attributes", attrs, err) < 0)
+		return -1;
+	json_array_foreach(attrs, i, x)
+		if (json_is_object(x) && strcasecmp(str_of(x, "name"), PRODUCT_VARIANT_ATTRIBUTE) == 0)
+			a = x;
+	if (!a) {
+		a = json_object();
+		if (!a || json_array_append_new(attrs, a) < 0 || set_text(a, "name", PRODUCT_VARIANT_ATTRIBUTE, err) < 0)
+			return error_set(err, "out of memory building 'attributes'");
+	}
+	opts = json_object_get(a, "options");
+	if (!json_is_array(opts)) {
+		opts = json_array();
+		if (set_new(a, "options", opts, err) < 0)
+			return -1;
+	}
+	if (json_object_set_new(a, "visible", json_true()) < 0 || json_object_set_new(a, "variation", json_true()) < 0)
 		return error_set(err, "out of memory building 'attributes'");
-	if (set_text(a, "name", PRODUCT_VARIANT_ATTRIBUTE, err) < 0)
-		return -1;
-	if (w->kind == PRODUCT_VARIATION)
-		return w->noptions == 1 ? set_text(a, "option", w->options[0], err)
-					: error_set(err, "a variation needs exactly one option, not %zu", w->noptions);
-	opts = json_array();
-	if (set_new(a, "options", opts, err) < 0 || set_new(a, "visible", json_true(), err) < 0 ||
-	    set_new(a, "variation", json_true(), err) < 0)
-		return -1;
-	for (size_t i = 0; i < w->noptions && i < PRODUCT_OPTIONS_MAX; i++)
-		if (json_array_append_new(opts, json_string(w->options[i])) < 0)
+	for (i = 0; i < w->noptions && i < PRODUCT_OPTIONS_MAX; i++)
+		if (!has_text(opts, w->options[i]) && json_array_append_new(opts, json_string(w->options[i])) < 0)
 			return error_set(err, "option %zu is not UTF-8 text", i + 1);
 	return 0;
 }
