@@ -13,6 +13,7 @@
  * a new id for the same article): then the link moves to the new id.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,28 +146,42 @@ linked_category(struct catalog_batch *b, struct catalog_item *ci)
 static int link_or_create_category(struct catalog_batch *b, struct catalog_item *ci);
 
 /*
- * Workers of one process link a new category one at a time, looking again
- * once they hold the lock: without it, every worker whose first batch holds
- * products of a category the shop lacks would create it, and all but one
- * would be refused as a duplicate term. (Other processes still may race;
- * the shop's "term exists" answer covers them.)
+ * Workers of one process link a new category of an account one at a time,
+ * looking again once they hold the lock: without it, every worker whose
+ * first batch holds products of a category the shop lacks would create it,
+ * and all but one would be refused as a duplicate term. One lock per
+ * account (striped), so a slow shop does not hold up another account's
+ * workers. (Other processes still may race; the shop's "term exists"
+ * answer covers them.)
  */
-static pthread_mutex_t category_lock = PTHREAD_MUTEX_INITIALIZER;
+#define CATEGORY_LOCKS 64
+static pthread_mutex_t category_locks[CATEGORY_LOCKS];
+static pthread_once_t category_locks_once = PTHREAD_ONCE_INIT;
+
+static void
+category_locks_init(void)
+{
+	for (size_t i = 0; i < CATEGORY_LOCKS; i++)
+		pthread_mutex_init(&category_locks[i], NULL);
+}
 
 int
 catalog_resolve_category(struct catalog_batch *b, struct catalog_item *ci)
 {
+	pthread_mutex_t *lock;
 	int rc;
 
 	if (!ci->p.category_id[0])
 		return 0;
 	if ((rc = linked_category(b, ci)) <= 0)
 		return rc;
-	pthread_mutex_lock(&category_lock);
+	pthread_once(&category_locks_once, category_locks_init);
+	lock = &category_locks[(uint64_t)b->account.id % CATEGORY_LOCKS];
+	pthread_mutex_lock(lock);
 	rc = linked_category(b, ci);
 	if (rc > 0)
 		rc = link_or_create_category(b, ci);
-	pthread_mutex_unlock(&category_lock);
+	pthread_mutex_unlock(lock);
 	return rc;
 }
 

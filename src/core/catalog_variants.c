@@ -21,6 +21,8 @@
  * product is read again only when it changes, gets an unlinked size, or a
  * size changes its option, so a size's price change costs one request.
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +55,79 @@ struct variant_plan {
 	struct catalog_item **block;     /* every group's members */
 	struct variant_group **taken;    /* the groups of the last catalog_variants_take */
 	size_t ntaken;
+	unsigned *locks;                 /* group_locks held, ascending; nlocks of them */
+	size_t nlocks;
 };
+
+/*
+ * One variant group's sizes can be in two claimed batches at once (the scan
+ * commits page by page while workers run). Without a lock both would look
+ * its variable product up, find none and create it, or read its options and
+ * write them back each without the other's. A batch holds the locks of its
+ * groups (striped by account and group id, taken in ascending order so two
+ * batches never wait on each other) from reading their links until their
+ * variable products are written. Other processes are covered by the shop's
+ * own SKU check: a second create is refused and linked instead.
+ */
+#define GROUP_LOCKS 4096
+static pthread_mutex_t group_locks[GROUP_LOCKS];
+static pthread_once_t group_locks_once = PTHREAD_ONCE_INIT;
+
+static void
+group_locks_init(void)
+{
+	for (size_t i = 0; i < GROUP_LOCKS; i++)
+		pthread_mutex_init(&group_locks[i], NULL);
+}
+
+static unsigned
+group_lock_of(int64_t account_id, const char *group)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)account_id;   /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)group; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return (unsigned)(h % GROUP_LOCKS);
+}
+
+static int
+by_lock(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Takes the locks of the plan's groups; 0, or -1 when out of memory. */
+static int
+lock_groups(struct catalog_batch *b, struct variant_plan *vp)
+{
+	size_t n = 0;
+
+	pthread_once(&group_locks_once, group_locks_init);
+	vp->locks = calloc(vp->ng ? vp->ng : 1, sizeof(*vp->locks));
+	if (!vp->locks)
+		return -1;
+	for (size_t k = 0; k < vp->ng; k++)
+		vp->locks[n++] = group_lock_of(b->account.id, vp->g[k].id);
+	qsort(vp->locks, n, sizeof(*vp->locks), by_lock);
+	vp->nlocks = 0;
+	for (size_t k = 0; k < n; k++)
+		if (k == 0 || vp->locks[k] != vp->locks[k - 1])
+			vp->locks[vp->nlocks++] = vp->locks[k];
+	for (size_t k = 0; k < vp->nlocks; k++)
+		pthread_mutex_lock(&group_locks[vp->locks[k]]);
+	return 0;
+}
+
+static void
+unlock_groups(struct variant_plan *vp)
+{
+	while (vp->nlocks)
+		pthread_mutex_unlock(&group_locks[vp->locks[--vp->nlocks]]);
+	free(vp->locks);
+	vp->locks = NULL;
+}
 
 static int
 is_separator(char c)
@@ -612,6 +686,11 @@ catalog_variants_begin(struct catalog_batch *b)
 			end_members(&vp->g[k], ITEM_FAILED, COMMENT_CONNECTOR_UNAVAILABLE, NULL);
 		return;
 	}
+	if (lock_groups(b, vp) < 0) {
+		for (size_t k = 0; k < vp->ng; k++)
+			end_members(&vp->g[k], ITEM_RETRY, COMMENT_PRODUCT_NOT_UPDATED, "out of memory");
+		return;
+	}
 	for (size_t k = 0; k < vp->ng; k++)
 		load_group(b, &vp->g[k]);
 }
@@ -703,6 +782,7 @@ catalog_variants_end(struct catalog_batch *b)
 		}
 	if (relinked)
 		write_parents(b, vp->g, vp->ng);
+	unlock_groups(vp);   /* the variable products are written: variations need no lock */
 	for (size_t k = 0; k < vp->ng; k++)
 		if (!vp->g[k].ended)
 			aim_members(b, &vp->g[k]);
@@ -715,6 +795,7 @@ catalog_variants_free(struct catalog_batch *b)
 
 	if (!vp)
 		return;
+	unlock_groups(vp);
 	for (size_t k = 0; k < vp->ng; k++)
 		free(vp->g[k].kept);
 	free(vp->block);
