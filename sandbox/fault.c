@@ -63,6 +63,7 @@ struct fault {
 	char		*fail_route;	/* NULL: any route */
 	long		 fail_status;
 	long		 fail_hang_ms;	/* hang instead of failing */
+	int		 fail_truncate;	/* apply, then cut the answer instead */
 
 	/* state */
 	long		 rl_seen;
@@ -241,6 +242,7 @@ fault_set(struct fault *f, json_t *obj, struct wbuf *err)
 			f->fail_route = NULL;
 			f->fail_status = 500;
 			f->fail_hang_ms = 0;
+			f->fail_truncate = 0;
 			if (json_is_object(v)) {
 				x = json_object_get(v, "route");
 				if (json_is_string(x))
@@ -251,6 +253,8 @@ fault_set(struct fault *f, json_t *obj, struct wbuf *err)
 					    599, &d, err)) { rc = -1; break; }
 					f->fail_status = (long)d;
 				}
+				if ((x = json_object_get(v, "truncate")) != NULL)
+					f->fail_truncate = json_is_true(x);
 				if ((x = json_object_get(v, "hang_ms")) != NULL) {
 					if (knob_num(x, "fail_next.hang_ms", 0,
 					    36e5, &d, err)) { rc = -1; break; }
@@ -344,6 +348,7 @@ fault_dump(struct fault *f, struct jw *w)
 	jw_str_or_null(w, f->fail_route);
 	jw_kint(w, "status", f->fail_status);
 	jw_kint(w, "hang_ms", f->fail_hang_ms);
+	jw_kbool(w, "truncate", f->fail_truncate);
 	jw_obj_end(w);
 	jw_kint(w, "quota_status", f->quota_status);
 	jw_kint(w, "quota", f->quota);
@@ -466,6 +471,10 @@ fault_inner(struct fault *f, const char *key, int api_path,
 	if (f->fail_count > 0 && (f->fail_route == NULL ||
 	    strcmp(f->fail_route, key) == 0)) {
 		f->fail_count--;
+		if (f->fail_truncate) {
+			d->truncated = 1;   /* the write is made; its answer is lost */
+			goto out;
+		}
 		if (f->fail_hang_ms > 0) {
 			d->hang_ms = f->fail_hang_ms;
 			goto out;

@@ -106,15 +106,25 @@ expect_eq "$(product_item "$L")" $'succeeded\tProduct set to draft in WooCommerc
 expect_eq "$(variations "$SHIRT" | jq_py '[(v[0], v[3]) for v in j]')" \
 	'[["SHIRT-L", "draft"], ["SHIRT-M", "publish"], ["SHIRT-S", "publish"], ["SHIRT-XL", "publish"]]' "only its variation"
 
-# the answer to variation creates is lost: nothing is created twice
+# variation creates refused with a 500 (nothing made): the size waits and is created once
 ctl POST /faults '{"target":"woocommerce","fail_next":{"count":1,"route":"POST /products/{id}/variations/batch","status":500}}' >/dev/null
 XS=$(new_size "Shirt - XS" SHIRT-XS 19 7 XS)
 drain
+expect_eq "$(product_item "$XS" | cut -f1)" "retry" "a 500 on the variations batch: the size waits"
 sleep 1.5
 drain
 expect_eq "$(product_item "$XS")" $'succeeded\tSuccessfully Updated as a variation of the WooCommerce variable product' \
-	"after a lost answer the size is found, not created again"
+	"and is created on the next try, after looking"
 expect_eq "$(variations "$SHIRT" | jq_py '[v[0] for v in j if v[0] == "SHIRT-XS"]')" '["SHIRT-XS"]' "exactly one SHIRT-XS"
+
+# the variations batch is carried out but its answer is lost: found by SKU, not sent again
+ctl POST /faults '{"target":"woocommerce","fail_next":{"count":1,"route":"POST /products/{id}/variations/batch","truncate":true}}' >/dev/null
+XXL=$(new_size "Shirt - XXL" SHIRT-XXL 24 7 XXL)
+drain
+expect_eq "$(product_item "$XXL")" $'succeeded\tSuccessfully Updated as a variation of the WooCommerce variable product' \
+	"a lost answer: the variation that landed is found at once"
+expect_contains "$($T --json queue show "$(item_of var products "product:$XXL" | cut -f1)")" "found by SKU" "the item says so"
+expect_eq "$(variations "$SHIRT" | jq_py '[v[0] for v in j if v[0] == "SHIRT-XXL"]')" '["SHIRT-XXL"]' "exactly one SHIRT-XXL"
 
 # the variable product's SKU is a simple product in the shop: refused, nothing overwritten
 woo_api POST /products '{"name":"Cap","sku":"CAP","regular_price":"5.00"}' >/dev/null

@@ -50,10 +50,11 @@ expect_eq "$(product_item "$TEE")" $'skipped\tProduct has variations in WooComme
 	"a variable product says why it is skipped"
 expect_eq "$(epos_by_sku DR-1)" "[]" "the draft is not in the till"
 
-# unchanged: nothing written again
+# unchanged: a full Sync Now queues every product again, and writes nothing to the till
 ctl POST /reset-counters >/dev/null
-drain
-expect_eq "$(epos_requests)" "0" "an unchanged shop catalog writes nothing to the till"
+out=$($T sync-now --account rev --feed products)
+expect_contains "$out" "4 products read, 3 queued; 0 failed" "sync-now reads the shop's catalog and queues all but the unlinked draft"
+expect_eq "$(epos_requests)" "0" "products the till already holds cost no write"
 
 # a price change in the shop goes to the till
 woo_api PUT "/products/$LAMP" '{"regular_price":"14.00"}' >/dev/null
