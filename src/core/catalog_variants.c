@@ -213,17 +213,37 @@ add_option(struct product_write *w, const char *option)
 	return 0;
 }
 
-/* The variable product from its first member with content (see the top). */
+/* Whether POS id a comes before b: by number when both are numbers. */
+static int
+id_before(const char *a, const char *b)
+{
+	size_t la = strspn(a, "0123456789"), lb = strspn(b, "0123456789");
+
+	if (a[la] == '\0' && b[lb] == '\0' && la != lb)
+		return la < lb;
+	return strcmp(a, b) < 0;
+}
+
+/* The variable product from the member with content that has the lowest
+ * POS id (the same size whichever batch it is in, when it is there), and
+ * published when any of them is (see the top). */
 static void
 derive_parent(struct variant_group *g)
 {
 	struct product_write *w = &g->w;
+	const struct catalog_item *ci = NULL;
+	int publish = 0;
 
-	for (size_t i = 0; i < g->n && !g->has_content; i++) {
-		const struct catalog_item *ci = g->members[i];
+	for (size_t i = 0; i < g->n; i++) {
+		const struct catalog_item *m = g->members[i];
 
-		if (ci->ended || !(ci->w.fields & PW_CATALOG))
+		if (m->ended || !(m->w.fields & PW_CATALOG))
 			continue;
+		publish |= strcmp(m->w.status, "publish") == 0;
+		if (!ci || id_before(m->p.id, ci->p.id))
+			ci = m;
+	}
+	if (ci) {
 		g->has_content = 1;
 		memset(w, 0, sizeof(*w));
 		w->kind = PRODUCT_VARIABLE;
@@ -235,7 +255,7 @@ derive_parent(struct variant_group *g)
 		snprintf(w->description, sizeof(w->description), "%s", ci->w.description);
 		snprintf(w->category_id, sizeof(w->category_id), "%s", ci->w.category_id);
 		snprintf(w->reference, sizeof(w->reference), "group:%.80s", g->id);
-		snprintf(w->status, sizeof(w->status), "%s", ci->w.status);
+		snprintf(w->status, sizeof(w->status), "%s", publish ? "publish" : "draft");
 	}
 }
 

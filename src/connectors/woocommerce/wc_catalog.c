@@ -284,6 +284,10 @@ wc_products_page(struct connector *c, struct change_page *pg, struct product **o
 	*out = NULL;
 	*n = 0;
 	snprintf(what, sizeof(what), "reading products (page %d) from WooCommerce", page);
+	/* stopping early would make every product after the cap look deleted */
+	if (page > WC_MAX_PAGES)
+		return remote_fail(re, REMOTE_BAD_ANSWER, "%s: the shop lists more than %d products, more than "
+				   "tillsync reads", what, WC_MAX_PAGES * WC_PER_PAGE);
 	snprintf(path, sizeof(path), "/products?per_page=%d&page=%d&orderby=id&order=asc&status=any&_fields="
 		 WC_CATALOG_FIELDS, WC_PER_PAGE, page);
 	st = wc_get_list(w, path, &arr, &total_pages, re, what);
@@ -303,7 +307,7 @@ wc_products_page(struct connector *c, struct change_page *pg, struct product **o
 			goto out;
 		}
 	}
-	pg->more = wc_page_more(page, total_pages, count) && page < WC_MAX_PAGES;
+	pg->more = wc_page_more(page, total_pages, count);
 	*out = v;
 	*n = count;
 	v = NULL;
