@@ -281,6 +281,20 @@ link_match(struct catalog_batch *b, struct catalog_item *ci, const struct shop_p
 	}
 	if (rc == 0 && strcmp(catalog_link_source(b, &other), ci->p.id) != 0 && claim_linked(b, ci, &other) < 0)
 		return;
+	/* the SKU is a variable product's, made from a POS variant group's sizes */
+	if (rc != 0 && !b->reverse) {
+		rc = store_link_by_shop(b->st, b->account.id, "product_group", sp->id, &other, &b->err);
+		if (rc < 0) {
+			catalog_end_store_error(ci, &b->err);
+			return;
+		}
+		if (rc == 0) {
+			catalog_end(ci, ITEM_FAILED, COMMENT_POS_DUPLICATE_SKU);
+			sbuf_addf(&ci->f.res->detail, "SKU %s is the SKU of %s variable product %s, made from the sizes "
+				  "of %s variant group %s", ci->p.sku, b->names.shop, sp->id, b->names.pos, other.pos_id);
+			return;
+		}
+	}
 	if (catalog_link_set(b, "product", ci->p.id, sp->id) < 0) {
 		catalog_end_store_error(ci, &b->err);
 		return;

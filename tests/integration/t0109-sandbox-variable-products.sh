@@ -128,6 +128,14 @@ expect_eq "$(product_item "$XXL")" $'succeeded\tSuccessfully Updated as a variat
 expect_contains "$($T --json queue show "$(item_of var products "product:$XXL" | cut -f1)")" "found by SKU" "the item says so"
 expect_eq "$(variations "$SHIRT" | jq_py '[v[0] for v in j if v[0] == "SHIRT-XXL"]')" '["SHIRT-XXL"]' "exactly one SHIRT-XXL"
 
+# a simple POS product whose SKU is a variable product's (made from sizes): a duplicate, the variable product untouched
+SHIRTP=$(epos POST /Product "{\"Name\":\"Shirt bundle\",\"Sku\":\"SHIRT\",\"SalePrice\":50,\"CostPrice\":1,\"EatOutPrice\":50,\"SellOnWeb\":true,\"CategoryId\":$CAT}" |
+	jq_py 'j[0]["Id"] if isinstance(j, list) else j["Id"]')
+drain
+expect_eq "$(product_item "$SHIRTP" | cut -f1)" "failed" "a simple product with a variable product's SKU fails"
+expect_contains "$($T --json queue show "$(item_of var products "product:$SHIRTP" | cut -f1)")" "variant group 7" "naming the group"
+expect_eq "$(parent_of SHIRT | jq_py '[(p[1], p[2]) for p in j]')" '[["variable", "Shirt"]]' "the variable product is left as it was"
+
 # the variable product's SKU is a simple product in the shop: refused, nothing overwritten
 woo_api POST /products '{"name":"Cap","sku":"CAP","regular_price":"5.00"}' >/dev/null
 CS=$(new_size "Cap - S" CAP-S 7 10 S)

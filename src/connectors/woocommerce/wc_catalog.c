@@ -31,6 +31,8 @@
 /* 100 SKUs match at most 101 products (WooCommerce also tries the whole
  * list as one SKU): one or two pages; a few more only if the shop says so */
 #define WC_SKU_QUERY_PAGES 10
+/* variations of one product: 10,000, far beyond what a product page can offer */
+#define WC_VARIATION_PAGES 100
 
 static enum remote_status
 out_of_memory(struct remote_error *re, const char *what)
@@ -196,9 +198,9 @@ add_variation_stock(struct wc *w, const char *parent, struct stock_list *l, stru
 	for (int page = 1; more && st == REMOTE_OK; page++) {
 		json_t *arr = NULL;
 
-		if (page > WC_SKU_QUERY_PAGES)
-			return remote_fail(re, REMOTE_BAD_ANSWER, "%s: more than %d pages of variations", what,
-					   WC_SKU_QUERY_PAGES);
+		if (page > WC_VARIATION_PAGES)
+			return remote_fail(re, REMOTE_BAD_ANSWER, "%s: more than %d variations", what,
+					   WC_VARIATION_PAGES * WC_PER_PAGE);
 		snprintf(path, sizeof(path), "/products/%s/variations?per_page=%d&page=%d&context=edit"
 			 "&_fields=id,sku,manage_stock,stock_quantity", parent, WC_PER_PAGE, page);
 		st = wc_get_list(w, path, &arr, &total_pages, re, what);
@@ -624,9 +626,9 @@ wc_variable_product_get(struct connector *c, const char *shop_id, struct variabl
 	json_decref(j);
 	j = NULL;
 	for (page = 1; more && st == REMOTE_OK; page++) {
-		if (page > WC_SKU_QUERY_PAGES) {
-			st = remote_fail(re, REMOTE_BAD_ANSWER, "%s: more than %d pages of variations", what,
-					 WC_SKU_QUERY_PAGES);
+		if (page > WC_VARIATION_PAGES) {
+			st = remote_fail(re, REMOTE_BAD_ANSWER, "%s: more than %d variations", what,
+					 WC_VARIATION_PAGES * WC_PER_PAGE);
 			break;
 		}
 		snprintf(path, sizeof(path), "/products/%s/variations?per_page=%d&page=%d&context=edit"
