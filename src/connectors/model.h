@@ -136,6 +136,14 @@ struct shop_product {
 	char status[16];                 /* publish, draft, pending, private, trash */
 };
 
+/* Products a lookup found, each once (a products_by_sku answer being built). */
+struct shop_product_list {
+	struct shop_product *v;
+	size_t n, cap;
+};
+/* Adds p unless a product with its id is there; -1 when out of memory. */
+int shop_product_list_add(struct shop_product_list *l, const struct shop_product *p);
+
 /* Quantity-based price in the shop: from min_quantity units, this price. */
 struct quantity_price {
 	int64_t min_quantity;

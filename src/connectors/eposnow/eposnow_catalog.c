@@ -304,34 +304,9 @@ out:
 	return st;
 }
 
-/* What products_by_sku has found so far. */
-struct sku_found {
-	struct shop_product *v;
-	size_t n, cap;
-};
-
-static int
-sku_found_add(struct sku_found *f, const struct shop_product *p)
-{
-	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->v[i].id, p->id) == 0)
-			return 0;   /* the same SKU asked twice */
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 16;
-		struct shop_product *grown = realloc(f->v, cap * sizeof(*grown));
-
-		if (!grown)
-			return -1;
-		f->v = grown;
-		f->cap = cap;
-	}
-	f->v[f->n++] = *p;
-	return 0;
-}
-
 /* Every product whose Sku is exactly `sku`: GET /Product?Sku= (every page of it). */
 static enum remote_status
-sku_lookup(struct eposnow *e, const char *sku, struct sku_found *f, struct remote_error *re)
+sku_lookup(struct eposnow *e, const char *sku, struct shop_product_list *f, struct remote_error *re)
 {
 	char *enc = http_url_encode(sku), what[200];
 	struct sbuf path = SBUF_INIT, err = SBUF_INIT;
@@ -367,7 +342,7 @@ sku_lookup(struct eposnow *e, const char *sku, struct sku_found *f, struct remot
 				st = mapping_failed(re, rc, what, &err, j);
 			/* every row the filter gives (it ignores case, as the engine's
 			 * matching does, which decides what is the same SKU) */
-			else if (sku_found_add(f, &p) < 0)
+			else if (shop_product_list_add(f, &p) < 0)
 				st = remote_fail(re, REMOTE_TEMPORARY, "%s: out of memory", what);
 		}
 		json_decref(j);
@@ -389,7 +364,7 @@ enum remote_status
 epos_products_by_sku(struct connector *c, const char *const *skus, size_t nskus, struct shop_product **out,
 		     size_t *n, struct remote_error *re)
 {
-	struct sku_found found = { NULL, 0, 0 };
+	struct shop_product_list found = { NULL, 0, 0 };
 	enum remote_status st = REMOTE_OK;
 
 	*out = NULL;

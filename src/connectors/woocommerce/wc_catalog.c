@@ -361,11 +361,6 @@ out:
 
 /* --- finding products by SKU --------------------------------------------- */
 
-struct sku_found {
-	struct shop_product *v;
-	size_t n, cap;
-};
-
 /* Whether sku is one of asked[0..nasked-1]; without case, as the shop's
  * database compares SKUs (and so keeps them unique). */
 static int
@@ -377,18 +372,9 @@ asked_for(const char *sku, const char *const *asked, size_t nasked)
 	return 0;
 }
 
-static int
-already_found(const struct sku_found *f, const char *id)
-{
-	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->v[i].id, id) == 0)
-			return 1;
-	return 0;
-}
-
 /* One GET /products?sku=a,b,c (every page of it); keeps the true matches. */
 static enum remote_status
-sku_query(struct wc *w, const char *const *asked, size_t nasked, const char *list, struct sku_found *f,
+sku_query(struct wc *w, const char *const *asked, size_t nasked, const char *list, struct shop_product_list *f,
 	  struct remote_error *re, const char *what)
 {
 	struct sbuf path = SBUF_INIT, err = SBUF_INIT;
@@ -415,19 +401,13 @@ sku_query(struct wc *w, const char *const *asked, size_t nasked, const char *lis
 		st = wc_get_list(w, path.buf, &arr, &total_pages, re, what);
 		if (st != REMOTE_OK)
 			break;
-		if (grow((void **)&f->v, &f->cap, f->n, json_array_size(arr), sizeof(*f->v)) < 0) {
-			st = out_of_memory(re, what);
-			break;
-		}
-		for (size_t i = 0; i < json_array_size(arr); i++) {
-			if (wc_shop_product_from_json(json_array_get(arr, i), &one, &err) < 0) {
+		for (size_t i = 0; i < json_array_size(arr) && st == REMOTE_OK; i++) {
+			if (wc_shop_product_from_json(json_array_get(arr, i), &one, &err) < 0)
 				st = wc_bad_answer(re, what, &err);
-				break;
-			}
 			/* the list also matches the whole text as one SKU, and
 			 * SKUs differing only in case: keep what was asked for */
-			if (asked_for(one.sku, asked, nasked) && !already_found(f, one.id))
-				f->v[f->n++] = one;
+			else if (asked_for(one.sku, asked, nasked) && shop_product_list_add(f, &one) < 0)
+				st = out_of_memory(re, what);
 		}
 		more = wc_page_more(page, total_pages, json_array_size(arr));
 		json_decref(arr);
@@ -450,7 +430,7 @@ wc_products_by_sku(struct connector *c, const char *const *skus, size_t nskus, s
 		   struct remote_error *re)
 {
 	struct wc *w = wc_of(c);
-	struct sku_found found = { NULL, 0, 0 };
+	struct shop_product_list found = { NULL, 0, 0 };
 	struct sbuf list = SBUF_INIT;
 	const char **chunk = NULL;
 	size_t nchunk = 0;
