@@ -122,6 +122,10 @@ int catalog_variants_forget_parent(struct catalog_batch *b, const struct catalog
 int catalog_size_placement_get(struct catalog_batch *b, const char *pos_id, char *parent, size_t plen, char *option,
 			       size_t olen);
 int catalog_size_placement_set(struct catalog_batch *b, const char *pos_id, const char *parent, const char *option);
+/* A write without its group's content (a draft, a stock level) for a POS
+ * product that was written as a size: aimed at that variation (w.kind,
+ * w.parent_id); left alone otherwise. -1 when the item was ended. */
+int catalog_size_aim(struct catalog_batch *b, struct catalog_item *ci);
 /* After a lost answer to variation creates: find them among parent_id's
  * variations by SKU (matched_now is set). */
 enum remote_status catalog_match_variations(struct catalog_batch *b, const char *parent_id,

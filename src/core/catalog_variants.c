@@ -664,13 +664,23 @@ aim_members(struct catalog_batch *b, struct variant_group *g)
 				ci->w.fields &= ~(unsigned)PW_OPTION;
 			continue;
 		}
-		/* a draft for a size: under the product it was written to */
-		if (catalog_size_placement_get(b, ci->p.id, ci->w.parent_id, sizeof(ci->w.parent_id), option,
-					       sizeof(option)) < 0)
-			catalog_end_store_error(ci, &b->err);
-		else if (ci->w.parent_id[0])
-			ci->w.kind = PRODUCT_VARIATION;
+		catalog_size_aim(b, ci);   /* a draft for a size */
 	}
+}
+
+int
+catalog_size_aim(struct catalog_batch *b, struct catalog_item *ci)
+{
+	char option[PRODUCT_OPTION_LEN];
+
+	if (catalog_size_placement_get(b, ci->p.id, ci->w.parent_id, sizeof(ci->w.parent_id), option,
+				       sizeof(option)) < 0) {
+		catalog_end_store_error(ci, &b->err);
+		return -1;
+	}
+	if (ci->w.parent_id[0])
+		ci->w.kind = PRODUCT_VARIATION;
+	return 0;
 }
 
 /* A linked variable product: read, then written if it changed or lacks a size. */

@@ -674,7 +674,6 @@ plan_stock(struct catalog_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct catalog_item *ci = &b->ci[i];
-		char option[PRODUCT_OPTION_LEN];
 		int64_t qty;
 		int rc;
 
@@ -693,32 +692,12 @@ plan_stock(struct catalog_batch *b)
 		}
 		catalog_item_linked(ci, ci->link.shop_id);
 		snprintf(ci->p.id, sizeof(ci->p.id), "%s", ci->f.it->subject_id);
-		/* a size: its variation is written under its variable product */
-		if (catalog_size_placement_get(b, ci->p.id, ci->w.parent_id, sizeof(ci->w.parent_id), option,
-					       sizeof(option)) < 0) {
-			catalog_end_store_error(ci, &b->err);
+		if (catalog_size_aim(b, ci) < 0)   /* a size: to its variation */
 			continue;
-		}
-		if (ci->w.parent_id[0])
-			ci->w.kind = PRODUCT_VARIATION;
 		ci->w.fields = PW_STOCK;
 		ci->w.stock = qty;
 		ci->write = 1;
 	}
-}
-
-/* A product gone from the POS carries no content, so no variant group: if
- * it was a size, its draft goes to the variation it was written as. */
-static void
-aim_gone_size(struct catalog_batch *b, struct catalog_item *ci)
-{
-	char option[PRODUCT_OPTION_LEN];
-
-	if (catalog_size_placement_get(b, ci->p.id, ci->w.parent_id, sizeof(ci->w.parent_id), option,
-				       sizeof(option)) < 0)
-		catalog_end_store_error(ci, &b->err);
-	else if (ci->w.parent_id[0])
-		ci->w.kind = PRODUCT_VARIATION;
 }
 
 static void
@@ -771,7 +750,7 @@ run(struct catalog_batch *b)
 			snprintf(ci->p.id, sizeof(ci->p.id), "%s", ci->f.it->subject_id);
 		classify(b, ci, gone);
 		if (gone && ci->write && !b->reverse)
-			aim_gone_size(b, ci);
+			catalog_size_aim(b, ci);   /* gone: no content, so no group; maybe a size */
 		if (!ci->ended && !ci->write && build_write(b, ci) == 0)
 			catalog_resolve_category(b, ci);
 	}
