@@ -18,6 +18,7 @@
 #include "core/cycle_internal.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,7 +158,7 @@ note_deleted_types(struct cycle *c, const struct customer_type *ts, size_t n)
 	size_t nknown = 0;
 	int rc;
 
-	rc = store_fingerprint_live_ids(c->st, c->acc.id, "pos", "customer_type", &known, &nknown, c->err);
+	rc = store_fingerprint_live_ids(c->st, c->acc.id, "pos", "customer_type", NULL, NULL, &known, &nknown, c->err);
 	for (size_t k = 0; k < nknown; k++) {
 		int present = 0;
 
@@ -231,24 +232,53 @@ cycle_feed_off(struct store *st, int64_t account_id, const char *feed, struct sb
 	return !on;
 }
 
-static int
-compare_ids(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * The product scan reads the catalog's master: the POS, or the shop when it
  * is the stock master (then products flow shop -> POS). Fingerprints are
  * kept per side; links are always (POS id, shop id).
  */
+/*
+ * What the scan saw is kept as 64-bit hashes of the ids (8 bytes each, not
+ * a copy of every id), so its memory stays small for a large catalog; an
+ * unseen id whose hash equals a seen one's would be missed as deleted until
+ * a later scan, with a chance of about n^2 / 2^65 (1 in 2.5 billion at
+ * 120,000 products).
+ */
 struct product_scan {
 	struct cycle *c;
 	const char *side;              /* "pos" or "shop": whose catalog this is */
 	const char *direction;
-	char **seen;
+	uint64_t *seen;
 	size_t nseen, alloc;
 };
+
+static uint64_t
+id_hash(const char *id)
+{
+	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+static int
+by_hash(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* store_id_filter_fn: the ids the scan did not see */
+static int
+not_seen(void *ctx, const char *id)
+{
+	const struct product_scan *sc = ctx;
+	uint64_t h = id_hash(id);
+
+	return !bsearch(&h, sc->seen, sc->nseen, sizeof(*sc->seen), by_hash);
+}
 
 static int
 scan_link(struct product_scan *sc, const char *id, struct link *l)
@@ -270,14 +300,14 @@ note_deleted_products(struct product_scan *sc)
 	size_t nknown = 0;
 	int rc;
 
-	qsort(sc->seen, sc->nseen, sizeof(*sc->seen), compare_ids);
-	rc = store_fingerprint_live_ids(c->st, c->acc.id, sc->side, "product", &known, &nknown, c->err);
+	qsort(sc->seen, sc->nseen, sizeof(*sc->seen), by_hash);
+	rc = store_fingerprint_live_ids(c->st, c->acc.id, sc->side, "product", not_seen, sc, &known, &nknown, c->err);
 	if (rc == 0)
 		rc = store_tx_begin(c->st, c->err);
 	for (size_t k = 0; k < nknown; k++) {
 		struct link l;
 
-		if (rc == 0 && !bsearch(&known[k], sc->seen, sc->nseen, sizeof(*sc->seen), compare_ids)) {
+		if (rc == 0) {   /* live before, not seen now: deleted */
 			int linked = scan_link(sc, known[k], &l);
 
 			if (linked < 0)
@@ -340,7 +370,7 @@ scan_page(void *ctx, const struct product *ps, size_t n)
 	c->out->seen += n;
 	if (sc->nseen + n > sc->alloc) {
 		size_t want = (sc->nseen + n) * 2;
-		char **grown = realloc(sc->seen, want * sizeof(*grown));
+		uint64_t *grown = realloc(sc->seen, want * sizeof(*grown));
 
 		if (!grown)
 			return error_set(c->err, "out of memory scanning products");
@@ -351,8 +381,7 @@ scan_page(void *ctx, const struct product *ps, size_t n)
 		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		rc = scan_product(sc, &ps[i]);
-		if (rc == 0 && !(sc->seen[sc->nseen++] = strdup(ps[i].id)))
-			rc = error_set(c->err, "out of memory scanning products");
+		sc->seen[sc->nseen++] = id_hash(ps[i].id);
 	}
 	if (rc == 0)
 		return store_tx_commit(c->st, c->err);
@@ -374,8 +403,6 @@ cycle_products(struct cycle *c, struct connector *master, const char *side)
 	rc = catalog_read_products(master, scan_page, &sc, c->err);
 	if (rc == 0)
 		rc = note_deleted_products(&sc);
-	for (size_t i = 0; i < sc.nseen; i++)
-		free(sc.seen[i]);
 	free(sc.seen);
 	return rc;
 }

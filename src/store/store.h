@@ -206,9 +206,12 @@ int store_fingerprint_get(struct store *st, int64_t account_id, const char *side
 int store_fingerprint_set(struct store *st, int64_t account_id, const char *side, const char *entity,
 			  const char *remote_id, const char *fingerprint, int64_t now, struct sbuf *err);
 /* The ids last seen alive (fingerprint not "deleted"): a full scan that no
- * longer sees one has found a delete. *ids and each id are heap memory. */
+ * longer sees one has found a delete. Only those keep() says yes to (every
+ * one when keep is NULL), so a scan of a large catalog lists just the ones
+ * it did not see. *ids and each id are heap memory. */
+typedef int (*store_id_filter_fn)(void *ctx, const char *id);
 int store_fingerprint_live_ids(struct store *st, int64_t account_id, const char *side, const char *entity,
-			       char ***ids, size_t *n, struct sbuf *err);
+			       store_id_filter_fn keep, void *keep_ctx, char ***ids, size_t *n, struct sbuf *err);
 
 /*
  * Intents: a remote write about to happen, recorded before the call so a

@@ -2515,8 +2515,8 @@ sqlite_fingerprint_get(struct store *st, int64_t account_id, const char *side, c
 }
 
 static int
-sqlite_fingerprint_live_ids(struct store *st, int64_t account_id, const char *side, const char *entity, char ***ids,
-			    size_t *n, struct sbuf *err)
+sqlite_fingerprint_live_ids(struct store *st, int64_t account_id, const char *side, const char *entity,
+			    store_id_filter_fn keep, void *keep_ctx, char ***ids, size_t *n, struct sbuf *err)
 {
 	struct sqlite_state *s = state_of(st);
 	sqlite3_stmt *p = stmt(s, S_FP_LIVE_IDS, err);
@@ -2532,6 +2532,10 @@ sqlite_fingerprint_live_ids(struct store *st, int64_t account_id, const char *si
 	sqlite3_bind_text(p, 2, side, -1, SQLITE_STATIC);
 	sqlite3_bind_text(p, 3, entity, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+		const unsigned char *id = sqlite3_column_text(p, 0);
+
+		if (keep && !keep(keep_ctx, id ? (const char *)id : ""))
+			continue;
 		if (grow((void **)&arr, &alloc, cnt + 1, sizeof(*arr)) < 0 || !(arr[cnt] = col_dup(p, 0))) {
 			sqlite3_reset(p);
 			while (cnt)

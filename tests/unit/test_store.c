@@ -143,6 +143,13 @@ test_store__settings_and_cursors(void **state)
 }
 
 /* live ids: what a full scan saw last, less what it found deleted, per account/side/entity */
+static int
+not_three(void *ctx, const char *id)
+{
+	(void)ctx;
+	return strcmp(id, "3") != 0;
+}
+
 static void
 test_store__fingerprint_live_ids(void **state)
 {
@@ -160,14 +167,21 @@ test_store__fingerprint_live_ids(void **state)
 	assert_int_equal(store_fingerprint_set(ts.st, acc, "pos", "customer_type", "9", "deleted", 1, &err), 0);
 	assert_int_equal(store_fingerprint_set(ts.st, acc, "shop", "customer_type", "4", "f4", 1, &err), 0);
 	assert_int_equal(store_fingerprint_set(ts.st, other, "pos", "customer_type", "5", "f5", 1, &err), 0);
-	assert_int_equal(store_fingerprint_live_ids(ts.st, acc, "pos", "customer_type", &ids, &n, &err), 0);
+	assert_int_equal(store_fingerprint_live_ids(ts.st, acc, "pos", "customer_type", NULL, NULL, &ids, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(ids[0], "3");
 	assert_string_equal(ids[1], "7");
 	free(ids[0]);
 	free(ids[1]);
 	free(ids);
-	assert_int_equal(store_fingerprint_live_ids(ts.st, acc, "pos", "customer", &ids, &n, &err), 0);
+	/* only those the filter keeps: a scan asks for the ones it did not see */
+	assert_int_equal(store_fingerprint_live_ids(ts.st, acc, "pos", "customer_type", not_three, NULL, &ids, &n, &err),
+			 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], "7");
+	free(ids[0]);
+	free(ids);
+	assert_int_equal(store_fingerprint_live_ids(ts.st, acc, "pos", "customer", NULL, NULL, &ids, &n, &err), 0);
 	assert_int_equal(n, 0);
 	assert_null(ids);
 	test_store_close(&ts);
