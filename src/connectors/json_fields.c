@@ -1,7 +1,9 @@
 #include "connectors/json_fields.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/parse.h"
@@ -67,4 +69,39 @@ int
 jf_bool(const json_t *obj, const char *key)
 {
 	return json_is_true(json_object_get(obj, key));
+}
+
+int
+jf_set(json_t *obj, const char *key, json_t *val, struct sbuf *err)
+{
+	if (!val || json_object_set_new(obj, key, val) < 0)
+		return error_set(err, "out of memory building '%s'", key);
+	return 0;
+}
+
+/* json_string() refuses text that is not UTF-8: say which field it was. */
+int
+jf_set_text(json_t *obj, const char *key, const char *val, struct sbuf *err)
+{
+	json_t *s = json_string(val);
+
+	if (!s)
+		return error_set(err, "'%s' is not valid UTF-8 text", key);
+	return jf_set(obj, key, s, err);
+}
+
+int
+jf_id_int(const char *s, json_int_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s || strlen(s) > 19 || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v <= 0)
+		return -1;
+	*out = (json_int_t)v;
+	return 0;
 }

@@ -24,6 +24,8 @@ struct catalog_item {
 	char fp[65];                   /* fingerprint of w */
 	int category_created;
 	int matched_now;               /* linked by SKU in this batch */
+	int placement_read;            /* a size: where it was last written, read once a batch */
+	char placed_parent[MODEL_ID_LEN], placed_option[PRODUCT_OPTION_LEN];
 };
 
 /*

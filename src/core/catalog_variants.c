@@ -356,6 +356,22 @@ catalog_size_placement_set(struct catalog_batch *b, const char *pos_id, const ch
 	return rc;
 }
 
+/* 1 when the size was last written as the variation of parent with its
+ * present option, 0 when not, -1 (item ended) on a store error. */
+static int
+placed_as(struct catalog_batch *b, struct catalog_item *ci, const char *parent)
+{
+	if (!ci->placement_read) {
+		if (catalog_size_placement_get(b, ci->p.id, ci->placed_parent, sizeof(ci->placed_parent),
+					       ci->placed_option, sizeof(ci->placed_option)) < 0) {
+			catalog_end_store_error(ci, &b->err);
+			return -1;
+		}
+		ci->placement_read = 1;
+	}
+	return strcmp(ci->placed_parent, parent) == 0 && strcmp(ci->placed_option, ci->w.options[0]) == 0;
+}
+
 /* Loads the group's link and decides whether the shop's copy must be read. */
 static void
 load_group(struct catalog_batch *b, struct variant_group *g)
@@ -372,7 +388,6 @@ load_group(struct catalog_batch *b, struct variant_group *g)
 	g->need_read = strcmp(g->fp, g->link.fingerprint) != 0;
 	for (size_t i = 0; i < g->n && !g->need_read; i++) {
 		struct catalog_item *ci = g->members[i];
-		char parent[MODEL_ID_LEN], option[PRODUCT_OPTION_LEN];
 
 		if (!(ci->w.fields & PW_CATALOG))
 			continue;
@@ -380,9 +395,9 @@ load_group(struct catalog_batch *b, struct variant_group *g)
 			g->need_read = 1;
 			break;
 		}
-		if (catalog_size_placement_get(b, ci->p.id, parent, sizeof(parent), option, sizeof(option)) < 0)
+		if ((rc = placed_as(b, ci, g->link.shop_id)) < 0)
 			return end_members_store(g, &b->err);
-		g->need_read = strcmp(parent, g->link.shop_id) != 0 || strcmp(option, ci->w.options[0]) != 0;
+		g->need_read = !rc;
 	}
 }
 
@@ -645,22 +660,14 @@ aim_members(struct catalog_batch *b, struct variant_group *g)
 {
 	for (size_t i = 0; i < g->n; i++) {
 		struct catalog_item *ci = g->members[i];
-		char option[PRODUCT_OPTION_LEN];
-
 		if (ci->ended)
 			continue;
 		if (ci->w.fields & PW_CATALOG) {
-			char parent[MODEL_ID_LEN];
-
 			ci->w.kind = PRODUCT_VARIATION;
 			snprintf(ci->w.parent_id, sizeof(ci->w.parent_id), "%s", g->link.shop_id);
 			/* its option goes out only when new or changed: a write of
 			 * attributes replaces the variation's whole list */
-			if (!ci->linked)
-				continue;
-			if (catalog_size_placement_get(b, ci->p.id, parent, sizeof(parent), option, sizeof(option)) < 0)
-				catalog_end_store_error(ci, &b->err);
-			else if (strcmp(parent, g->link.shop_id) == 0 && strcmp(option, ci->w.options[0]) == 0)
+			if (ci->linked && placed_as(b, ci, g->link.shop_id) > 0)
 				ci->w.fields &= ~(unsigned)PW_OPTION;
 			continue;
 		}

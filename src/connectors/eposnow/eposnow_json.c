@@ -636,41 +636,6 @@ epos_stock_from_json(const json_t *arr, const char *location, struct stock_level
 
 /* ---- the catalog's target: categories and products written ------------- */
 
-/* A positive Epos Now id (digits) as the JSON integer a body wants; -1 otherwise. */
-static int
-id_int(const char *s, json_int_t *out)
-{
-	char *end;
-	long long v;
-
-	if (!*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s))
-		return -1;
-	v = strtoll(s, &end, 10);
-	if (*end || v <= 0)
-		return -1;
-	*out = (json_int_t)v;
-	return 0;
-}
-
-static int
-set_new(json_t *obj, const char *key, json_t *val, struct sbuf *err)
-{
-	if (!val || json_object_set_new(obj, key, val) < 0)
-		return error_set(err, "out of memory building '%s'", key);
-	return 0;
-}
-
-/* json_string() refuses text that is not UTF-8: say which field it was. */
-static int
-set_text(json_t *obj, const char *key, const char *val, struct sbuf *err)
-{
-	json_t *s = json_string(val);
-
-	if (!s)
-		return error_set(err, "'%s' is not valid UTF-8 text", key);
-	return set_new(obj, key, s, err);
-}
-
 /* A money amount as the bare JSON number Epos Now wants, never via a double. */
 static int
 set_money(json_t *obj, const char *key, struct money m, struct sbuf *err)
@@ -678,7 +643,7 @@ set_money(json_t *obj, const char *key, struct money m, struct sbuf *err)
 	char text[MONEY_TEXT_MAX];
 
 	money_format(m, 2, text, sizeof(text));
-	return set_new(obj, key, json_decimal_mark(text), err);
+	return jf_set(obj, key, json_decimal_mark(text), err);
 }
 
 int
@@ -710,7 +675,7 @@ epos_category_create_json(const struct category *in, struct sbuf *err)
 		error_set(err, "a category needs a name");
 		return NULL;
 	}
-	if (in->parent_id[0] && id_int(in->parent_id, &parent) < 0) {
+	if (in->parent_id[0] && jf_id_int(in->parent_id, &parent) < 0) {
 		error_set(err, "the parent '%.40s' is not an Epos Now category id", in->parent_id);
 		return NULL;
 	}
@@ -719,8 +684,8 @@ epos_category_create_json(const struct category *in, struct sbuf *err)
 		error_set(err, "out of memory");
 		return NULL;
 	}
-	if (set_text(j, "Name", in->name, err) < 0 ||
-	    (in->parent_id[0] && set_new(j, "ParentId", json_integer(parent), err) < 0)) {
+	if (jf_set_text(j, "Name", in->name, err) < 0 ||
+	    (in->parent_id[0] && jf_set(j, "ParentId", json_integer(parent), err) < 0)) {
 		json_decref(j);
 		return NULL;
 	}
@@ -763,19 +728,19 @@ product_catalog_fields(json_t *j, const struct product_write *w, int create, str
 {
 	json_int_t category = 0;
 
-	if (w->category_id[0] && id_int(w->category_id, &category) < 0)
+	if (w->category_id[0] && jf_id_int(w->category_id, &category) < 0)
 		return error_set(err, "the category '%.40s' is not an Epos Now category id", w->category_id);
-	if (set_text(j, "Sku", w->sku, err) < 0 || set_text(j, "Name", w->name, err) < 0 ||
-	    set_text(j, "Description", w->description, err) < 0 ||
+	if (jf_set_text(j, "Sku", w->sku, err) < 0 || jf_set_text(j, "Name", w->name, err) < 0 ||
+	    jf_set_text(j, "Description", w->description, err) < 0 ||
 	    /* null: the product leaves its category */
-	    set_new(j, "CategoryId", category ? json_integer(category) : json_null(), err) < 0 ||
+	    jf_set(j, "CategoryId", category ? json_integer(category) : json_null(), err) < 0 ||
 	    set_money(j, "SalePrice", w->regular_price, err) < 0 ||
-	    set_new(j, "IsSalePriceIncTax", json_boolean(w->price_includes_tax), err) < 0)
+	    jf_set(j, "IsSalePriceIncTax", json_boolean(w->price_includes_tax), err) < 0)
 		return -1;
 	if (!create)
 		return 0;
 	if (set_money(j, "EatOutPrice", w->regular_price, err) < 0 ||
-	    set_new(j, "IsEatOutPriceIncTax", json_boolean(w->price_includes_tax), err) < 0 ||
+	    jf_set(j, "IsEatOutPriceIncTax", json_boolean(w->price_includes_tax), err) < 0 ||
 	    set_money(j, "CostPrice", (struct money){ 0 }, err) < 0)
 		return -1;
 	return 0;
@@ -806,7 +771,7 @@ epos_product_write_json(const struct product_write *w, struct sbuf *err)
 
 	if (product_write_refused(w, err) < 0)
 		return NULL;
-	if (!create && id_int(w->shop_id, &id) < 0) {
+	if (!create && jf_id_int(w->shop_id, &id) < 0) {
 		error_set(err, "'%.40s' is not an Epos Now product id", w->shop_id);
 		return NULL;
 	}
@@ -815,10 +780,10 @@ epos_product_write_json(const struct product_write *w, struct sbuf *err)
 		error_set(err, "out of memory");
 		return NULL;
 	}
-	if ((!create && set_new(j, "Id", json_integer(id), err) < 0) ||
+	if ((!create && jf_set(j, "Id", json_integer(id), err) < 0) ||
 	    ((w->fields & PW_CATALOG) && product_catalog_fields(j, w, create, err) < 0) ||
 	    ((w->fields & PW_STATUS) &&
-	     set_new(j, "SellOnWeb", json_boolean(strcmp(w->status, "publish") == 0), err) < 0)) {
+	     jf_set(j, "SellOnWeb", json_boolean(strcmp(w->status, "publish") == 0), err) < 0)) {
 		json_decref(j);
 		return NULL;
 	}
@@ -885,7 +850,7 @@ write_outcome_read(const json_t *el, size_t k, const struct product_write *w, st
 	if (!id[0])
 		return error_set(err, "item %zu of the answer has no Id", k + 1);
 	/* an answer for another product than we sent would be filed under the wrong one */
-	if (w->shop_id[0] && id_int(w->shop_id, &want) == 0) {
+	if (w->shop_id[0] && jf_id_int(w->shop_id, &want) == 0) {
 		snprintf(sent_id, sizeof(sent_id), "%" JSON_INTEGER_FORMAT, want);
 		if (strcmp(id, sent_id) != 0)
 			return error_set(err, "item %zu of the answer is product %s, not %s", k + 1, id, sent_id);

@@ -7,6 +7,8 @@
  */
 #include "connectors/woocommerce/wc_json.h"
 
+#include "connectors/json_fields.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,19 +331,6 @@ wc_order_from_json(const json_t *j, struct order *out, struct sbuf *err)
 	return 0;
 }
 
-/* json_string() refuses text that is not UTF-8: say which field it was. */
-static int
-set_str(json_t *obj, const char *key, const char *val, struct sbuf *err)
-{
-	json_t *s = json_string(val);
-
-	if (!s)
-		return error_set(err, "'%s' is not valid UTF-8 text", key);
-	if (json_object_set_new(obj, key, s) < 0)
-		return error_set(err, "out of memory building '%s'", key);
-	return 0;
-}
-
 json_t *
 wc_customer_create_json(const struct customer *in, struct sbuf *err)
 {
@@ -351,10 +340,10 @@ wc_customer_create_json(const struct customer *in, struct sbuf *err)
 		error_set(err, "out of memory");
 		goto fail;
 	}
-	if (set_str(j, "email", in->email, err) < 0 ||
-	    (in->first_name[0] && set_str(j, "first_name", in->first_name, err) < 0) ||
-	    (in->last_name[0] && set_str(j, "last_name", in->last_name, err) < 0) ||
-	    (in->phone[0] && set_str(billing, "phone", in->phone, err) < 0))
+	if (jf_set_text(j, "email", in->email, err) < 0 ||
+	    (in->first_name[0] && jf_set_text(j, "first_name", in->first_name, err) < 0) ||
+	    (in->last_name[0] && jf_set_text(j, "last_name", in->last_name, err) < 0) ||
+	    (in->phone[0] && jf_set_text(billing, "phone", in->phone, err) < 0))
 		goto fail;
 	if (json_object_size(billing) && json_object_set(j, "billing", billing) < 0) {
 		error_set(err, "out of memory");
@@ -375,7 +364,7 @@ add_meta(json_t *arr, const char *key, const char *value, struct sbuf *err)
 
 	if (!m || json_array_append_new(arr, m) < 0)
 		return error_set(err, "out of memory");
-	if (set_str(m, "key", key, err) < 0 || set_str(m, "value", value, err) < 0)
+	if (jf_set_text(m, "key", key, err) < 0 || jf_set_text(m, "value", value, err) < 0)
 		return -1;
 	return 0;
 }

@@ -168,42 +168,6 @@ own_id(const json_t *j, char *out, size_t len, const char *what, struct sbuf *er
 	return 0;
 }
 
-/* A WooCommerce id as the JSON integer WooCommerce wants in a body. */
-static int
-id_int(const char *s, json_int_t *out)
-{
-	char *end;
-	long long v;
-
-	if (!s || !*s || strlen(s) > 19 || strspn(s, "0123456789") != strlen(s))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || v <= 0)
-		return -1;
-	*out = (json_int_t)v;
-	return 0;
-}
-
-/* json_string() refuses text that is not UTF-8: say which field it was. */
-static int
-set_new(json_t *obj, const char *key, json_t *val, struct sbuf *err)
-{
-	if (!val || json_object_set_new(obj, key, val) < 0)
-		return error_set(err, "out of memory building '%s'", key);
-	return 0;
-}
-
-static int
-set_text(json_t *obj, const char *key, const char *val, struct sbuf *err)
-{
-	json_t *s = json_string(val);
-
-	if (!s)
-		return error_set(err, "'%s' is not valid UTF-8 text", key);
-	return set_new(obj, key, s, err);
-}
-
 int
 wc_error_resource_id(const char *body, size_t len, char *id, size_t idlen)
 {
@@ -240,7 +204,7 @@ wc_category_create_json(const struct category *in, struct sbuf *err)
 		error_set(err, "a category needs a name");
 		return NULL;
 	}
-	if (in->parent_id[0] && id_int(in->parent_id, &parent) < 0) {
+	if (in->parent_id[0] && jf_id_int(in->parent_id, &parent) < 0) {
 		error_set(err, "the parent '%.40s' is not a WooCommerce category id", in->parent_id);
 		return NULL;
 	}
@@ -249,8 +213,8 @@ wc_category_create_json(const struct category *in, struct sbuf *err)
 		error_set(err, "out of memory");
 		return NULL;
 	}
-	if (set_text(j, "name", in->name, err) < 0 ||
-	    (in->parent_id[0] && set_new(j, "parent", json_integer(parent), err) < 0)) {
+	if (jf_set_text(j, "name", in->name, err) < 0 ||
+	    (in->parent_id[0] && jf_set(j, "parent", json_integer(parent), err) < 0)) {
 		json_decref(j);
 		return NULL;
 	}
@@ -424,7 +388,7 @@ add_meta(json_t *arr, const char *key, const char *value, struct sbuf *err)
 
 	if (!m || json_array_append_new(arr, m) < 0)
 		return error_set(err, "out of memory");
-	return set_text(m, "key", key, err) < 0 || set_text(m, "value", value, err) < 0 ? -1 : 0;
+	return jf_set_text(m, "key", key, err) < 0 || jf_set_text(m, "value", value, err) < 0 ? -1 : 0;
 }
 
 /*
@@ -461,27 +425,27 @@ attributes_field(json_t *j, const struct product_write *w, struct sbuf *err)
 		if (w->noptions != 1)
 			return error_set(err, "a variation needs exactly one option, not %zu", w->noptions);
 		attrs = json_pack("[{s:s, s:s}]", "name", PRODUCT_VARIANT_ATTRIBUTE, "option", w->options[0]);
-		return attrs ? set_new(j, "attributes", attrs, err) : error_set(err, "the option is not UTF-8 text");
+		return attrs ? jf_set(j, "attributes", attrs, err) : error_set(err, "the option is not UTF-8 text");
 	}
 	attrs = w->kept ? json_loads(w->kept, 0, &je) : json_array();
 	if (!json_is_array(attrs)) {
 		json_decref(attrs);
 		return error_set(err, "the product's attributes as read cannot be written back");
 	}
-	if (set_new(j, "attributes", attrs, err) < 0)
+	if (jf_set(j, "attributes", attrs, err) < 0)
 		return -1;
 	json_array_foreach(attrs, i, x)
 		if (json_is_object(x) && strcasecmp(str_of(x, "name"), PRODUCT_VARIANT_ATTRIBUTE) == 0)
 			a = x;
 	if (!a) {
 		a = json_object();
-		if (!a || json_array_append_new(attrs, a) < 0 || set_text(a, "name", PRODUCT_VARIANT_ATTRIBUTE, err) < 0)
+		if (!a || json_array_append_new(attrs, a) < 0 || jf_set_text(a, "name", PRODUCT_VARIANT_ATTRIBUTE, err) < 0)
 			return error_set(err, "out of memory building 'attributes'");
 	}
 	opts = json_object_get(a, "options");
 	if (!json_is_array(opts)) {
 		opts = json_array();
-		if (set_new(a, "options", opts, err) < 0)
+		if (jf_set(a, "options", opts, err) < 0)
 			return -1;
 	}
 	if (json_object_set_new(a, "visible", json_true()) < 0 || json_object_set_new(a, "variation", json_true()) < 0)
@@ -502,28 +466,28 @@ catalog_fields(json_t *j, const struct product_write *w, struct sbuf *err)
 	int rc = -1;
 
 	money_format(w->regular_price, 2, price, sizeof(price));
-	if (set_text(j, "sku", w->sku, err) < 0 || set_text(j, "description", w->description, err) < 0)
+	if (jf_set_text(j, "sku", w->sku, err) < 0 || jf_set_text(j, "description", w->description, err) < 0)
 		goto out;
 	/* a variation's name is its parent's; a variable product's price is its variations' */
-	if ((w->kind != PRODUCT_VARIATION && set_text(j, "name", w->name, err) < 0) ||
-	    (w->kind != PRODUCT_VARIABLE && set_text(j, "regular_price", price, err) < 0) ||
-	    (w->kind == PRODUCT_VARIABLE && set_text(j, "type", "variable", err) < 0) ||
+	if ((w->kind != PRODUCT_VARIATION && jf_set_text(j, "name", w->name, err) < 0) ||
+	    (w->kind != PRODUCT_VARIABLE && jf_set_text(j, "regular_price", price, err) < 0) ||
+	    (w->kind == PRODUCT_VARIABLE && jf_set_text(j, "type", "variable", err) < 0) ||
 	    (w->kind != PRODUCT_SIMPLE && attributes_field(j, w, err) < 0))
 		goto out;
 	if (w->category_id[0] && w->kind != PRODUCT_VARIATION) {
-		if (id_int(w->category_id, &cat_id) < 0) {
+		if (jf_id_int(w->category_id, &cat_id) < 0) {
 			error_set(err, "the category '%.40s' is not a WooCommerce category id", w->category_id);
 			goto out;
 		}
 		cats = json_array();
 		cat = json_pack("{s:I}", "id", (json_int_t)cat_id);
-		if (set_new(j, "categories", cats, err) < 0 || !cat || json_array_append_new(cats, cat) < 0) {
+		if (jf_set(j, "categories", cats, err) < 0 || !cat || json_array_append_new(cats, cat) < 0) {
 			error_set(err, "out of memory building 'categories'");
 			goto out;
 		}
 	}
 	meta = json_array();
-	if (set_new(j, "meta_data", meta, err) < 0)
+	if (jf_set(j, "meta_data", meta, err) < 0)
 		goto out;
 	if (w->reference[0] && add_meta(meta, WC_META_PRODUCT_REF, w->reference, err) < 0)
 		goto out;
@@ -543,7 +507,7 @@ wc_product_write_json(const struct product_write *w, struct sbuf *err)
 	json_t *j;
 	json_int_t id = 0;
 
-	if (w->shop_id[0] && id_int(w->shop_id, &id) < 0) {
+	if (w->shop_id[0] && jf_id_int(w->shop_id, &id) < 0) {
 		error_set(err, "the shop id '%.40s' is not a WooCommerce product id", w->shop_id);
 		return NULL;
 	}
@@ -560,11 +524,11 @@ wc_product_write_json(const struct product_write *w, struct sbuf *err)
 		error_set(err, "out of memory");
 		return NULL;
 	}
-	if ((w->shop_id[0] && set_new(j, "id", json_integer(id), err) < 0) ||
+	if ((w->shop_id[0] && jf_set(j, "id", json_integer(id), err) < 0) ||
 	    ((w->fields & PW_CATALOG) && catalog_fields(j, w, err) < 0) ||
-	    ((w->fields & PW_STATUS) && set_text(j, "status", w->status, err) < 0) ||
-	    ((w->fields & PW_STOCK) && (set_new(j, "manage_stock", json_true(), err) < 0 ||
-					set_new(j, "stock_quantity", json_integer(w->stock), err) < 0))) {
+	    ((w->fields & PW_STATUS) && jf_set_text(j, "status", w->status, err) < 0) ||
+	    ((w->fields & PW_STOCK) && (jf_set(j, "manage_stock", json_true(), err) < 0 ||
+					jf_set(j, "stock_quantity", json_integer(w->stock), err) < 0))) {
 		json_decref(j);
 		return NULL;
 	}
