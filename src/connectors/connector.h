@@ -61,6 +61,7 @@ struct connector;
 struct change_page {
 	int page;                  /* 1-based */
 	int more;
+	int pages;                 /* how many pages the remote says it has; 0 when it does not say */
 };
 
 /* One change a remote pushed to us. */
@@ -159,6 +160,13 @@ struct connector_ops {
 	 * == 0 when none; a POS may list several for one SKU). */
 	enum remote_status (*products_by_sku)(struct connector *c, const char *const *skus, size_t nskus,
 					      struct shop_product **out, size_t *n, struct remote_error *re);
+	/* Catalog target whose SKUs are unique (it refuses a create whose SKU
+	 * another record holds), and only such a target: its products' ids,
+	 * SKUs and statuses a page at a time, the list products_by_sku
+	 * searches; pg->pages set. For the SKU census of a small target
+	 * (core/sku_census.h). */
+	enum remote_status (*product_skus_page)(struct connector *c, struct change_page *pg,
+						struct shop_product **out, size_t *n, struct remote_error *re);
 	/* Catalog target: create or update up to products_write_max products in one request.
 	 * REMOTE_OK means the request was answered: out[i] then says what became
 	 * of w[i] (some may be refused). Anything else: the request as a whole

@@ -83,9 +83,22 @@ int catalog_resolve_category(struct catalog_batch *b, struct catalog_item *ci);
  * ended. Anything but REMOTE_OK: the lookup failed (b->re says why) and
  * the unmatched items are left open for the caller. */
 enum remote_status catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n);
-/* The same, with the variable products of never-linked variant groups asked
- * in the same lookup (catalog_variants_found gets the answer). */
-enum remote_status catalog_match_with_variants(struct catalog_batch *b, struct catalog_item **set, size_t n);
+/* The same before creating: the variable products of never-linked variant
+ * groups are asked in the same lookup (catalog_variants_found gets the
+ * answer), and SKUs the census rules out are not asked at all. */
+enum remote_status catalog_match_before_create(struct catalog_batch *b, struct catalog_item **set, size_t n);
+/*
+ * catalog_census.c: 1 when the product with this SKU, about to be created
+ * on its first try (no earlier attempt may have landed), needs no lookup:
+ * the target's SKU census says it holds no such SKU (sku_census.h); the
+ * SKU is then taken. 0: look it up. Takes the census when it is due.
+ */
+int catalog_census_claim(struct catalog_batch *b, int first_try, const char *sku);
+/* The creates among w[] are about to be sent: later products with their SKUs are looked up. */
+void catalog_census_note_creates(struct catalog_batch *b, const struct product_write *w, size_t n);
+/* A create the target refused because holder_id holds its SKU: ci is linked
+ * to it as a lookup would have linked it (or ended as a duplicate). */
+void catalog_match_taken(struct catalog_batch *b, struct catalog_item *ci, const char *holder_id);
 /* The matching step of catalog_match_by_sku over what the shop listed. */
 void catalog_match_found(struct catalog_batch *b, struct catalog_item **set, size_t n, const struct shop_product *found,
 			 size_t nfound);
@@ -98,7 +111,8 @@ void catalog_match_found(struct catalog_batch *b, struct catalog_item **set, siz
  * order (POS -> shop only):
  *   begin     the groups and their links
  *   skus      the SKUs of variable products never linked, for the batch's
- *             one lookup; found: what it found (or why it failed)
+ *             one lookup (not those the census rules out: they are
+ *             created); found: what it found (or why it failed)
  *   plan      linked ones read where needed; which to write
  *   take      up to `room` variable product writes to send with products;
  *   answered  what became of them (rs, and o[] when REMOTE_OK)

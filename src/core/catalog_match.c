@@ -304,6 +304,17 @@ link_match(struct catalog_batch *b, struct catalog_item *ci, const struct shop_p
 	catalog_item_linked(ci, sp->id);
 }
 
+void
+catalog_match_taken(struct catalog_batch *b, struct catalog_item *ci, const char *holder_id)
+{
+	struct shop_product holder;
+
+	memset(&holder, 0, sizeof(holder));
+	snprintf(holder.id, sizeof(holder.id), "%s", holder_id);
+	snprintf(holder.sku, sizeof(holder.sku), "%s", ci->w.sku);
+	link_match(b, ci, &holder);
+}
+
 static int
 same_sku(const char *a, const char *b)
 {
@@ -320,9 +331,16 @@ wants_match(const struct catalog_item *ci)
 	return !ci->ended && ci->write && !ci->linked && (ci->w.fields & PW_CATALOG);
 }
 
+/*
+ * One lookup for the batch. before_create: the lookup before creates, with
+ * the never-linked variable products' SKUs asked too, and SKUs the census
+ * rules out not asked at all (catalog_census.c). Otherwise (what landed of
+ * an unanswered write) every SKU is asked.
+ */
 static enum remote_status
-match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n, int with_variants)
+match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n, int before_create)
 {
+	int with_variants = before_create;
 	size_t room = n + (with_variants && b->variants ? b->n : 0);
 	const char **skus = calloc(room ? room : 1, sizeof(*skus));
 	struct shop_product *found = NULL;
@@ -348,6 +366,8 @@ match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n, int w
 				  set[i]->p.sku, b->names.pos);
 			continue;
 		}
+		if (before_create && catalog_census_claim(b, set[i]->f.it->attempts <= 1, set[i]->w.sku))
+			continue;   /* the target holds no such SKU: created without asking */
 		skus[k++] = set[i]->w.sku;   /* trimmed, as the target keeps it */
 	}
 	if (with_variants)
@@ -372,7 +392,7 @@ catalog_match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t 
 }
 
 enum remote_status
-catalog_match_with_variants(struct catalog_batch *b, struct catalog_item **set, size_t n)
+catalog_match_before_create(struct catalog_batch *b, struct catalog_item **set, size_t n)
 {
 	return match_by_sku(b, set, n, 1);
 }

@@ -5,7 +5,7 @@
 int
 catalog_read_products(struct connector *c, product_page_fn fn, void *ctx, struct sbuf *err)
 {
-	struct change_page pg = { 1, 1 };
+	struct change_page pg = { 1, 1, 0 };
 	struct remote_error re;
 	int rc = 0;
 
@@ -32,7 +32,7 @@ catalog_read_products(struct connector *c, product_page_fn fn, void *ctx, struct
 int
 catalog_read_stock(struct connector *c, const char *location, stock_page_fn fn, void *ctx, struct sbuf *err)
 {
-	struct change_page pg = { 1, 1 };
+	struct change_page pg = { 1, 1, 0 };
 	struct remote_error re;
 	int rc = 0;
 

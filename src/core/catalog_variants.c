@@ -407,9 +407,17 @@ catalog_variants_skus(struct catalog_batch *b, const char **skus, size_t room)
 	struct variant_plan *vp = b->variants;
 	size_t k = 0;
 
-	for (size_t i = 0; vp && i < vp->ng && k < room; i++)
-		if (!vp->g[i].ended && !vp->g[i].linked && vp->g[i].has_content)
-			skus[k++] = vp->g[i].w.sku;
+	for (size_t i = 0; vp && i < vp->ng && k < room; i++) {
+		struct variant_group *x = &vp->g[i];
+		int first_try = 1;
+
+		if (x->ended || x->linked || !x->has_content)
+			continue;
+		for (size_t j = 0; j < x->n; j++)
+			first_try &= x->members[j]->f.it->attempts <= 1;
+		if (!catalog_census_claim(b, first_try, x->w.sku))
+			skus[k++] = x->w.sku;
+	}
 	return k;
 }
 
@@ -644,6 +652,7 @@ write_parents(struct catalog_batch *b, struct variant_group *g, size_t ng)
 		if (!k)
 			break;
 		remote_error_reset(&b->re);
+		catalog_census_note_creates(b, w, k);
 		rs = b->dst->ops->products_write(b->dst, w, k, o, &b->re);
 		for (size_t j = 0; j < k; j++)
 			parent_answered(b, sent[j], rs, &o[j]);

@@ -85,7 +85,7 @@ cycle_changed(struct cycle *c, const char *side, const char *entity, const char 
 static int
 cycle_customers(struct cycle *c, struct connector *pos)
 {
-	struct change_page pg = { 1, 1 };
+	struct change_page pg = { 1, 1, 0 };
 	struct remote_error re;
 	char *baseline = NULL;
 	int first, rc = 0;
@@ -459,7 +459,7 @@ ensure_webhooks(struct cycle *c, struct connector *shop)
 static int
 cycle_orders(struct cycle *c, struct connector *shop)
 {
-	struct change_page pg = { 1, 1 };
+	struct change_page pg = { 1, 1, 0 };
 	struct remote_error re;
 	char *cursor = NULL;
 	int64_t since = 0, newest = 0;

@@ -129,7 +129,7 @@ static int
 read_pending(struct cycle *c, struct connector *shop, struct qty_map *m)
 {
 	static const char *const paid[] = { "processing", "on-hold", "completed", NULL };
-	struct change_page pg = { 1, 1 };
+	struct change_page pg = { 1, 1, 0 };
 	struct remote_error re;
 	int rc = 0;
 

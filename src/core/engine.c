@@ -17,10 +17,12 @@
 #include "core/flow.h"
 #include "core/journal.h"
 #include "core/settings.h"
+#include "core/sku_census.h"
 #include "util/timeutil.h"
 
 struct engine {
 	connector_find_fn find;
+	struct sku_census *census;   /* shared by this process's workers */
 };
 
 static const struct {
@@ -37,8 +39,11 @@ int
 engine_new(struct engine **out, connector_find_fn find, struct sbuf *err)
 {
 	*out = calloc(1, sizeof(**out));
-	if (!*out)
+	if (!*out || sku_census_new(&(*out)->census) < 0) {
+		free(*out);
+		*out = NULL;
 		return error_set(err, "out of memory");
+	}
 	(*out)->find = find;
 	return 0;
 }
@@ -46,7 +51,15 @@ engine_new(struct engine **out, connector_find_fn find, struct sbuf *err)
 void
 engine_free(struct engine *e)
 {
+	if (e)
+		sku_census_free(e->census);
 	free(e);
+}
+
+struct sku_census *
+engine_sku_census(struct engine *e)
+{
+	return e->census;
 }
 
 int

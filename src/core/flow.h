@@ -37,6 +37,9 @@ int flow_log(struct flow *f, int type, const char *fmt, ...) __attribute__((form
 
 /* Opens the account's connector for role; on failure ends the item with a plain comment, -1. */
 int flow_open_side(struct flow *f, const char *role, struct connector **out);
+/* The process's SKU census (sku_census.h), one for every worker. */
+struct sku_census *engine_sku_census(struct engine *e);
+
 /* The connectors' merchant-facing names into f->names. */
 void flow_set_names(struct flow *f);
 

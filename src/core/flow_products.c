@@ -450,6 +450,7 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n, int w
 	if (room && chunk[0]->w.kind != PRODUCT_VARIATION)
 		nparents = catalog_variants_take(b, w + n, room);
 	remote_error_reset(&b->re);
+	catalog_census_note_creates(b, w, n + nparents);
 	rs = b->dst->ops->products_write(b->dst, w, n + nparents, o, &b->re);
 	if (nparents)
 		catalog_variants_answered(b, rs, o + n);   /* refused as a whole: they go alone later */
@@ -512,13 +513,19 @@ send_chunk(struct catalog_batch *b, struct catalog_item **chunk, size_t n, int w
 			forget_target(b, ci);
 		} else if (!ci->linked && o[i].sku_taken && ci->w.kind == PRODUCT_VARIATION) {
 			taken[ntaken++] = ci;   /* whose is it? after the links are saved */
-		} else if (!ci->linked && o[i].existing_id[0] && o[i].sku_taken &&
-			   catalog_link_set(b, "product", ci->p.id, o[i].existing_id) == 0) {
-			/* created meanwhile (another till, an earlier lost answer): link, update next */
-			catalog_end(ci, ITEM_RETRY, COMMENT_PRODUCT_LINKED_BY_SKU);
-			ci->f.res->retry_after_ms = 1000;
-			sbuf_addf(&ci->f.res->detail, "%s product %s holds SKU %s", b->names.shop, o[i].existing_id,
-				  ci->p.sku);
+		} else if (!ci->linked && o[i].sku_taken) {
+			/* made meanwhile (the merchant, another process, an earlier lost
+			 * answer): linked as a lookup would have, and updated next */
+			if (o[i].existing_id[0])
+				catalog_match_taken(b, ci, o[i].existing_id);
+			if (!ci->ended) {
+				catalog_end(ci, ITEM_RETRY, ci->linked ? COMMENT_PRODUCT_LINKED_BY_SKU
+								       : COMMENT_PRODUCT_NOT_UPDATED);
+				ci->f.res->retry_after_ms = 1000;
+				sbuf_addf(&ci->f.res->detail, "%s answered that %s product %s holds SKU %s",
+					  b->names.shop, b->names.shop, o[i].existing_id[0] ? o[i].existing_id : "(not said)",
+					  ci->p.sku);
+			}
 		} else {
 			catalog_end_with_reason(ci, ITEM_FAILED, COMMENT_PRODUCT_REFUSED, o[i].message);
 			sbuf_addf(&ci->f.res->detail, "%s answered %s: %s", b->names.shop, o[i].code, o[i].message);
@@ -625,8 +632,7 @@ match_unlinked(struct catalog_batch *b)
 	for (size_t i = 0; i < b->n; i++)
 		if (!b->ci[i].ended && b->ci[i].write && !b->ci[i].linked && b->ci[i].w.kind != PRODUCT_VARIATION)
 			set[k++] = &b->ci[i];
-	if ((b->variants ? catalog_match_with_variants(b, set, k) : k ? catalog_match_by_sku(b, set, k) : REMOTE_OK) !=
-	    REMOTE_OK) {
+	if ((b->variants || k ? catalog_match_before_create(b, set, k) : REMOTE_OK) != REMOTE_OK) {
 		/* never create what cannot be checked first */
 		for (size_t i = 0; i < k; i++)
 			if (!set[i]->ended)

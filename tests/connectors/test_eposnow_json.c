@@ -720,7 +720,7 @@ teardown(void **state)
 static void
 live_products(struct connector *c, struct remote_error *re)
 {
-	struct change_page pg = { 1, 0 };
+	struct change_page pg = { 1, 0, 0 };
 	size_t total = 0, checked = 0;
 	int pages = 0;
 	json_t *raw;
@@ -770,7 +770,7 @@ live_products(struct connector *c, struct remote_error *re)
 static void
 live_categories_and_stock(struct connector *c, struct remote_error *re)
 {
-	struct change_page pg = { 1, 0 };
+	struct change_page pg = { 1, 0, 0 };
 	struct category *cats = NULL;
 	struct stock_level *s = NULL;
 	size_t n = 0, nloc1 = 0, products = 0;
@@ -811,7 +811,7 @@ live_categories_and_stock(struct connector *c, struct remote_error *re)
 		pg.page++;
 	} while (pg.more);
 	assert_true(products > 400 && products < 600);   /* one level per product */
-	pg = (struct change_page){ 1, 0 };
+	pg = (struct change_page){ 1, 0, 0 };
 	assert_int_equal(eposnow_connector.stock_page(c, "1", &pg, &s, &nloc1, re), REMOTE_OK);
 	assert_string_equal(s[0].product_id, "1");
 	assert_int_equal(s[0].quantity, expect_loc1);

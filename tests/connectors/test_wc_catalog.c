@@ -549,7 +549,7 @@ test_cat__products_page(void **state)
 {
 	struct remote_error re;
 	struct connector *c;
-	struct change_page pg = { 1, 0 };
+	struct change_page pg = { 1, 0, 0 };
 	size_t total = 0, variable = 0, draft = 0;
 	char path[160];
 	int pages = 0;
@@ -963,7 +963,7 @@ test_cat__stock_page(void **state)
 {
 	struct remote_error re;
 	struct connector *c;
-	struct change_page pg = { 1, 0 };
+	struct change_page pg = { 1, 0, 0 };
 	struct stock_level *v = NULL;
 	char path[160], id[32];
 	size_t n = 0, total = 0, k, variations = 0;
@@ -1015,6 +1015,55 @@ test_cat__stock_page(void **state)
 	remote_error_release(&re);
 }
 
+/* The census listing: every product (not variation) once, with its SKU and
+ * status as the shop holds them, and how many pages there are. */
+static void
+test_cat__product_skus_page(void **state)
+{
+	struct remote_error re;
+	struct connector *c;
+	struct change_page pg = { 1, 0, 0 };
+	struct shop_product *v = NULL;
+	char path[160], id[32];
+	size_t n = 0, total = 0;
+	int pages = 0;
+	json_t *full = NULL;
+
+	NEED_SANDBOX();
+	remote_error_init(&re);
+	c = open_sandbox();
+	for (pg.page = 1;; pg.page++) {
+		if (OPS.product_skus_page(c, &pg, &v, &n, &re) != REMOTE_OK)
+			fail_msg("product_skus_page %d: %s", pg.page, re.message.buf);
+		if (pg.page == 1)
+			pages = pg.pages;
+		assert_int_equal(pg.pages, pages);
+		snprintf(path, sizeof(path), "/products?per_page=100&page=%d&orderby=id&order=asc&status=any", pg.page);
+		assert_int_equal(woo("GET", path, NULL, &full), 200);
+		assert_int_equal(n, json_array_size(full));
+		for (size_t i = 0; i < n; i++) {
+			json_t *p = json_array_get(full, i);
+
+			id_text(p, id, sizeof(id));
+			assert_string_equal(v[i].id, id);
+			assert_string_equal(v[i].sku, jstr(p, "sku"));
+			assert_string_equal(v[i].status, jstr(p, "status"));
+		}
+		json_decref(full);
+		total += n;
+		free(v);
+		v = NULL;
+		if (!pg.more)
+			break;
+		assert_true(pg.page < 10);
+	}
+	assert_int_equal(pg.page, pages);   /* it said how many pages there were */
+	assert_true(pages >= 2);
+	assert_true(total > 100);
+	OPS.close(c);
+	remote_error_release(&re);
+}
+
 /* --- live: whole-request failures ----------------------------------------- */
 
 static void
@@ -1022,7 +1071,7 @@ test_cat__rate_limited(void **state)
 {
 	struct remote_error re;
 	struct connector *c;
-	struct change_page pg = { 1, 0 };
+	struct change_page pg = { 1, 0, 0 };
 	struct stock_level *v = NULL;
 	struct product_write w;
 	struct write_outcome out;
@@ -1115,6 +1164,7 @@ main(void)
 		cmocka_unit_test(test_cat__products_write),
 		cmocka_unit_test(test_cat__products_by_sku),
 		cmocka_unit_test(test_cat__stock_page),
+		cmocka_unit_test(test_cat__product_skus_page),
 		cmocka_unit_test(test_cat__rate_limited),
 		cmocka_unit_test(test_cat__batch_lost_answers),
 		cmocka_unit_test(test_cat__variable_products),

@@ -360,7 +360,7 @@ test_wc__customers(void **state)
 	struct remote_error re;
 	struct customer in = { 0 }, out, got, *list = NULL;
 	struct customer_update u = { 0 };
-	struct change_page pg = { 1, 0 };
+	struct change_page pg = { 1, 0, 0 };
 	struct connector *c;
 	char path[256];
 	size_t n = 0, total = 0;
@@ -449,7 +449,7 @@ static void
 test_wc__orders_changed_paging_and_since(void **state)
 {
 	struct remote_error re;
-	struct change_page pg = { 1, 0 };
+	struct change_page pg = { 1, 0, 0 };
 	struct connector *c;
 	struct order *v = NULL;
 	size_t n = 0, total = 0;

@@ -7,6 +7,7 @@
  * (products_by_sku, products_write), or it is the master and the POS
  * receives its products (products_page, product_get).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -415,6 +416,60 @@ sku_query(struct wc *w, const char *const *asked, size_t nasked, const char *lis
 	}
 	json_decref(arr);
 	sbuf_release(&path);
+	sbuf_release(&err);
+	return st;
+}
+
+/*
+ * Every product's id, SKU and status, a page at a time, as the SKU lookup
+ * sees them (products, not variations: /products?sku= does not list those
+ * either). WooCommerce refuses a second product or variation with a SKU
+ * (product_invalid_sku), which is what makes a census of it safe.
+ */
+enum remote_status
+wc_product_skus_page(struct connector *c, struct change_page *pg, struct shop_product **out, size_t *n,
+		     struct remote_error *re)
+{
+	struct wc *w = wc_of(c);
+	struct sbuf err = SBUF_INIT;
+	struct shop_product *v = NULL;
+	int page = pg->page < 1 ? 1 : pg->page;
+	int64_t total_pages;
+	char what[96], path[160];
+	json_t *arr = NULL;
+	enum remote_status st;
+	size_t count, i;
+
+	*out = NULL;
+	*n = 0;
+	pg->pages = 0;
+	snprintf(what, sizeof(what), "listing the SKUs of WooCommerce's products (page %d)", page);
+	if (page > WC_MAX_PAGES)
+		return remote_fail(re, REMOTE_BAD_ANSWER, "%s: the shop lists more than %d products, more than "
+				   "tillsync reads", what, WC_MAX_PAGES * WC_PER_PAGE);
+	snprintf(path, sizeof(path), "/products?per_page=%d&page=%d&orderby=id&order=asc&status=any"
+		 "&_fields=id,sku,status", WC_PER_PAGE, page);
+	st = wc_get_list(w, path, &arr, &total_pages, re, what);
+	if (st != REMOTE_OK)
+		goto out;
+	count = json_array_size(arr);
+	if (count && !(v = calloc(count, sizeof(*v)))) {
+		st = out_of_memory(re, what);
+		goto out;
+	}
+	for (i = 0; i < count; i++)
+		if (wc_shop_product_from_json(json_array_get(arr, i), &v[i], &err) < 0) {
+			st = wc_bad_answer(re, what, &err);
+			goto out;
+		}
+	pg->more = wc_page_more(page, total_pages, count);
+	pg->pages = total_pages > 0 && total_pages <= INT32_MAX ? (int)total_pages : 0;
+	*out = v;
+	*n = count;
+	v = NULL;
+out:
+	free(v);
+	json_decref(arr);
 	sbuf_release(&err);
 	return st;
 }

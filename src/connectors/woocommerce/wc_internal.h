@@ -68,6 +68,8 @@ enum remote_status wc_category_create(struct connector *c, const struct category
 				      struct remote_error *re);
 enum remote_status wc_stock_page(struct connector *c, const char *location, struct change_page *pg,
 				 struct stock_level **out, size_t *n, struct remote_error *re);
+enum remote_status wc_product_skus_page(struct connector *c, struct change_page *pg, struct shop_product **out,
+				       size_t *n, struct remote_error *re);
 enum remote_status wc_products_by_sku(struct connector *c, const char *const *skus, size_t nskus,
 				      struct shop_product **out, size_t *n, struct remote_error *re);
 enum remote_status wc_products_write(struct connector *c, const struct product_write *w, size_t n,

@@ -955,6 +955,7 @@ const struct connector_ops woocommerce_connector = {
 	.category_create = wc_category_create,
 	.stock_page = wc_stock_page,
 	.products_by_sku = wc_products_by_sku,
+	.product_skus_page = wc_product_skus_page,
 	.products_write = wc_products_write,
 	.products_write_max = WC_PRODUCTS_WRITE_MAX,
 	.variable_product_get = wc_variable_product_get,
