@@ -33,6 +33,8 @@ read_census(struct catalog_batch *b, const char ***skus, size_t *nskus, struct s
 			result = SKU_CENSUS_FAILED;
 			break;
 		}
+		if (!got)
+			break;   /* an empty page ends the list, whatever else the answer says */
 		/* the first page says how many there are: no need to read a big shop */
 		if (n + got > SKU_CENSUS_MAX_RECORDS ||
 		    (pg.page == 1 && pg.more && (size_t)pg.pages * got > SKU_CENSUS_MAX_RECORDS)) {
@@ -68,34 +70,34 @@ read_census(struct catalog_batch *b, const char ***skus, size_t *nskus, struct s
 	return result;
 }
 
-/* Takes the census when it is due; whether this batch can use it at all. */
-static int
-census_usable(struct catalog_batch *b)
+void
+catalog_census_prepare(struct catalog_batch *b, size_t creates)
 {
-	struct sku_census *census = engine_sku_census(b->engine);
+	struct sku_census *census;
 	const char **skus;
 	struct shop_product *all;
 	size_t n;
 	enum sku_census_result result;
 
-	if (b->stock_only || !b->dst->ops->product_skus_page)
-		return 0;
-	if (sku_census_due(census, b->account.id, b->reverse, time_now_ms())) {
+	if (b->stock_only || !b->dst->ops->product_skus_page || !creates)
+		return;
+	census = engine_sku_census(b->engine);
+	/* a few creates are cheaper to look up than a census of up to 20 pages */
+	if (creates >= SKU_CENSUS_MIN_CREATES && sku_census_due(census, b->account.id, b->reverse, time_now_ms())) {
 		result = read_census(b, &skus, &n, &all);
 		sku_census_taken(census, b->account.id, b->reverse, result, skus, n, time_now_ms());
 		free(skus);
 		free(all);
-	} else {
-		/* a few pages another worker is reading spare this batch its lookup */
-		sku_census_wait(census, b->account.id, b->reverse, SKU_CENSUS_WAIT_MS);
+		return;
 	}
-	return 1;
+	/* a few pages another worker is reading spare this batch its lookup */
+	sku_census_wait(census, b->account.id, b->reverse, SKU_CENSUS_WAIT_MS);
 }
 
 int
 catalog_census_claim(struct catalog_batch *b, int first_try, const char *sku)
 {
-	if (!first_try || !census_usable(b))
+	if (!first_try || b->stock_only || !b->dst->ops->product_skus_page)
 		return 0;
 	return sku_census_claim(engine_sku_census(b->engine), b->account.id, b->reverse, sku, time_now_ms());
 }

@@ -331,6 +331,19 @@ wants_match(const struct catalog_item *ci)
 	return !ci->ended && ci->write && !ci->linked && (ci->w.fields & PW_CATALOG);
 }
 
+/* How many products the batch may create: unlinked products and sizes. */
+static size_t
+creates_ahead(const struct catalog_batch *b, struct catalog_item **set, size_t n)
+{
+	size_t creates = 0;
+
+	for (size_t i = 0; i < n; i++)
+		creates += wants_match(set[i]);
+	for (size_t i = 0; i < b->n; i++)
+		creates += !b->ci[i].ended && !b->ci[i].linked && b->ci[i].p.variant_group[0];
+	return creates;
+}
+
 /*
  * One lookup for the batch. before_create: the lookup before creates, with
  * the never-linked variable products' SKUs asked too, and SKUs the census
@@ -353,6 +366,8 @@ match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n, int b
 			catalog_variants_found(b, rs, NULL, 0);   /* never create what was not looked up */
 		return rs;
 	}
+	if (before_create)
+		catalog_census_prepare(b, creates_ahead(b, set, n));
 	for (size_t i = 0; i < n; i++) {
 		int twice = 0;
 

@@ -132,6 +132,23 @@ fresh(const struct census_entry *e, int64_t now)
 	return e->state == CENSUS_READY && now - e->taken_at < SKU_CENSUS_TTL_MS && now >= e->taken_at;
 }
 
+/* Filters of censuses long out of use are given back: an account that is
+ * done creating holds no memory for it. Under c->lock. */
+static void
+sweep(struct sku_census *c, int64_t now)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct census_entry *e = &c->v[i];
+
+		if (e->state == CENSUS_READY && now - e->taken_at >= 2 * (int64_t)SKU_CENSUS_TTL_MS) {
+			free(e->bits);
+			e->bits = NULL;
+			e->state = CENSUS_NONE;
+			e->again_at = 0;
+		}
+	}
+}
+
 int
 sku_census_due(struct sku_census *c, int64_t account_id, int reverse, int64_t now)
 {
@@ -139,6 +156,7 @@ sku_census_due(struct sku_census *c, int64_t account_id, int reverse, int64_t no
 	int due = 0;
 
 	pthread_mutex_lock(&c->lock);
+	sweep(c, now);
 	e = entry(c, account_id, reverse, 1);
 	if (!e || e->state == CENSUS_TAKING || fresh(e, now) ||
 	    ((e->state == CENSUS_NONE || e->state == CENSUS_TOO_MANY) && now < e->again_at))
@@ -212,6 +230,7 @@ sku_census_claim(struct sku_census *c, int64_t account_id, int reverse, const ch
 	if (!probes(sku, pos))
 		return 0;
 	pthread_mutex_lock(&c->lock);
+	sweep(c, now);
 	e = entry(c, account_id, reverse, 0);
 	if (e && fresh(e, now) && !bloom_has(e->bits, pos)) {
 		bloom_add(e->bits, pos);

@@ -26,6 +26,9 @@
 #define SKU_CENSUS_MAX_RECORDS 2000
 /* after a census could not be read: lookups until then */
 #define SKU_CENSUS_RETRY_MS (60 * 1000)
+/* a census is taken for a lookup of at least this many products to create:
+ * fewer are cheaper to look up (a bulk create, a first sync, pays for it) */
+#define SKU_CENSUS_MIN_CREATES 50
 /* how long a worker waits for the census another worker is taking */
 #define SKU_CENSUS_WAIT_MS (30 * 1000)
 

@@ -85,6 +85,26 @@ test_sku_census__stale_census_is_taken_again(void **state)
 }
 
 static void
+test_sku_census__long_unused_census_gives_its_memory_back(void **state)
+{
+	struct sku_census *c = ready(NULL, 0);
+	int64_t later = T0 + 2 * (int64_t)SKU_CENSUS_TTL_MS;
+
+	(void)state;
+	assert_int_equal(sku_census_claim(c, 1, 0, "A-1", T0 + 1), 1);
+	/* another account's work, much later, gives account 1's filter back */
+	assert_int_equal(sku_census_due(c, 2, 0, later), 1);
+	sku_census_taken(c, 2, 0, SKU_CENSUS_TOO_MANY, NULL, 0, later);
+	sku_census_note(c, 1, 0, "A-2");   /* no filter: nothing to note in */
+	/* account 1's next census starts empty: what it made then, the shop now lists */
+	assert_int_equal(sku_census_due(c, 1, 0, later), 1);
+	sku_census_taken(c, 1, 0, SKU_CENSUS_COMPLETE, NULL, 0, later);
+	assert_int_equal(sku_census_claim(c, 1, 0, "A-1", later + 1), 1);
+	assert_int_equal(sku_census_claim(c, 1, 0, "A-2", later + 1), 1);
+	sku_census_free(c);
+}
+
+static void
 test_sku_census__big_or_unreadable_target_is_looked_up(void **state)
 {
 	struct sku_census *c;
@@ -186,6 +206,7 @@ main(void)
 		cmocka_unit_test(test_sku_census__rules_out_only_what_the_target_lacks),
 		cmocka_unit_test(test_sku_census__creates_noted_are_looked_up),
 		cmocka_unit_test(test_sku_census__stale_census_is_taken_again),
+		cmocka_unit_test(test_sku_census__long_unused_census_gives_its_memory_back),
 		cmocka_unit_test(test_sku_census__big_or_unreadable_target_is_looked_up),
 		cmocka_unit_test(test_sku_census__workers_wait_for_the_census_being_taken),
 		cmocka_unit_test(test_sku_census__never_a_false_rule_out),
