@@ -17,6 +17,7 @@
 #include "tsandbox.h"
 
 #include "connectors/connector.h"
+#include "connectors/eposnow/eposnow_internal.h"
 #include "connectors/eposnow/eposnow_json.h"
 #include "util/json_decimal.h"
 
@@ -1144,10 +1145,32 @@ test_epos__live_catalog_target(void **state)
 	remote_error_release(&re);
 }
 
+/* A listing never ends silently at the page cap: every record after it would look deleted. */
+static void
+test_epos__page_cap_is_an_error(void **state)
+{
+	struct remote_error re;
+	int more = -1;
+
+	(void)state;
+	remote_error_init(&re);
+	assert_int_equal(epos_page_more(1, EPOS_PAGE_SIZE, &more, &re, "reading products"), REMOTE_OK);
+	assert_int_equal(more, 1);
+	assert_int_equal(epos_page_more(7, EPOS_PAGE_SIZE - 1, &more, &re, "reading products"), REMOTE_OK);
+	assert_int_equal(more, 0);   /* a short page is the last */
+	assert_int_equal(epos_page_more(EPOS_MAX_PAGES, 3, &more, &re, "reading products"), REMOTE_OK);
+	assert_int_equal(more, 0);   /* the cap's page itself, not full: the end */
+	assert_int_equal(epos_page_more(EPOS_MAX_PAGES, EPOS_PAGE_SIZE, &more, &re, "reading products"),
+			 REMOTE_BAD_ANSWER);
+	assert_non_null(strstr(re.message.buf, "reading products: Epos Now lists more than 1000000 records"));
+	remote_error_release(&re);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_epos__page_cap_is_an_error),
 		cmocka_unit_test(test_epos__product_all_fields),
 		cmocka_unit_test(test_epos__product_nulls),
 		cmocka_unit_test(test_epos__product_tiers_beyond_max),

@@ -236,6 +236,16 @@ epos_customer_get(struct connector *c, const char *id, struct customer *out, str
 	return st;
 }
 
+enum remote_status
+epos_page_more(int page, size_t got, int *more, struct remote_error *re, const char *what)
+{
+	*more = got >= EPOS_PAGE_SIZE;
+	if (*more && page >= EPOS_MAX_PAGES)
+		return remote_fail(re, REMOTE_BAD_ANSWER, "%s: Epos Now lists more than %d records, more than tillsync "
+				   "reads", what, EPOS_MAX_PAGES * EPOS_PAGE_SIZE);
+	return REMOTE_OK;
+}
+
 static enum remote_status
 epos_customers_page(struct connector *c, struct change_page *pg, struct customer **out, size_t *n,
 		    struct remote_error *re)
@@ -251,7 +261,7 @@ epos_customers_page(struct connector *c, struct change_page *pg, struct customer
 	if (st == REMOTE_OK)
 		st = customers_from_array(j, out, n, re, "listing Epos Now customers");
 	if (st == REMOTE_OK)
-		pg->more = json_array_size(j) >= EPOS_PAGE_SIZE && pg->page < EPOS_MAX_PAGES;
+		st = epos_page_more(pg->page, json_array_size(j), &pg->more, re, "listing Epos Now customers");
 	json_decref(j);
 	return st;
 }

@@ -119,7 +119,7 @@ epos_products_page(struct connector *c, struct change_page *pg, struct product *
 			st = mapping_failed(re, rc, what, &err, j);
 	}
 	if (st == REMOTE_OK)
-		pg->more = json_array_size(j) >= EPOS_PAGE_SIZE && pg->page < EPOS_MAX_PAGES;
+		st = epos_page_more(pg->page, json_array_size(j), &pg->more, re, what);
 	sbuf_release(&err);
 	json_decref(j);
 	return st;
@@ -239,7 +239,7 @@ epos_stock_page(struct connector *c, const char *location, struct change_page *p
 			st = mapping_failed(re, rc, what, &err, j);
 	}
 	if (st == REMOTE_OK)
-		pg->more = json_array_size(j) >= EPOS_PAGE_SIZE && pg->page < EPOS_MAX_PAGES;
+		st = epos_page_more(pg->page, json_array_size(j), &pg->more, re, what);
 	sbuf_release(&err);
 	json_decref(j);
 	return st;

@@ -15,7 +15,7 @@
 #include "http/client.h"
 
 #define EPOS_PAGE_SIZE 200
-#define EPOS_MAX_PAGES 1000   /* 200,000 records: a runaway pager stops here */
+#define EPOS_MAX_PAGES 5000   /* 1,000,000 records: a runaway pager stops here */
 
 struct eposnow {
 	struct connector base;
@@ -33,6 +33,11 @@ struct eposnow *epos_of(struct connector *c);
 /* One call: method + path (+ optional JSON body) -> parsed JSON or an error.
  * `what` starts every message ("reading products page 3 from Epos Now").
  * On REMOTE_OK *out holds the answer, which the caller json_decrefs. */
+/* After page `page` of a listing came back with `got` records: whether
+ * another follows (pg->more). A full page at EPOS_MAX_PAGES is an error,
+ * not the end: stopping there would make every record after it look
+ * deleted. */
+enum remote_status epos_page_more(int page, size_t got, int *more, struct remote_error *re, const char *what);
 enum remote_status epos_call(struct eposnow *e, const char *method, const char *path, const char *body,
 			     json_t **out, struct remote_error *re, const char *what);
 
