@@ -89,14 +89,17 @@ enum remote_status catalog_match_by_sku(struct catalog_batch *b, struct catalog_
 enum remote_status catalog_match_before_create(struct catalog_batch *b, struct catalog_item **set, size_t n);
 /*
  * catalog_census.c, the target's SKU census (sku_census.h). prepare, once
- * per lookup, with how many products it may create: takes the census when
- * it is due and worth it, or waits while another worker takes it. claim: 1
- * when the product with this SKU, about to be created on its first try (no
- * earlier attempt may have landed), needs no lookup because the census
- * holds no such SKU; the SKU is taken then. 0: look it up.
+ * per batch before anything is locked, with how many products it may
+ * create: takes the census when it is due and worth it, or waits while
+ * another worker takes it. claim: 1 when the product(s) about to be
+ * created with this SKU (a product, or the sizes of a variable product)
+ * need no lookup: none was ever tried before (no earlier create can have
+ * landed) and the census holds no such SKU; the SKU is taken then. 0: look
+ * it up. note: a lookup found nothing for sku, it is about to be created.
  */
 void catalog_census_prepare(struct catalog_batch *b, size_t creates);
-int catalog_census_claim(struct catalog_batch *b, int first_try, const char *sku);
+int catalog_census_claim(struct catalog_batch *b, struct catalog_item *const *items, size_t n, const char *sku);
+void catalog_census_note(struct catalog_batch *b, const char *sku);
 /* The creates among w[] are about to be sent: later products with their SKUs are looked up. */
 void catalog_census_note_creates(struct catalog_batch *b, const struct product_write *w, size_t n);
 /* A create the target refused because holder_id holds its SKU: ci is linked

@@ -331,19 +331,6 @@ wants_match(const struct catalog_item *ci)
 	return !ci->ended && ci->write && !ci->linked && (ci->w.fields & PW_CATALOG);
 }
 
-/* How many products the batch may create: unlinked products and sizes. */
-static size_t
-creates_ahead(const struct catalog_batch *b, struct catalog_item **set, size_t n)
-{
-	size_t creates = 0;
-
-	for (size_t i = 0; i < n; i++)
-		creates += wants_match(set[i]);
-	for (size_t i = 0; i < b->n; i++)
-		creates += !b->ci[i].ended && !b->ci[i].linked && b->ci[i].p.variant_group[0];
-	return creates;
-}
-
 /*
  * One lookup for the batch. before_create: the lookup before creates, with
  * the never-linked variable products' SKUs asked too, and SKUs the census
@@ -366,8 +353,6 @@ match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n, int b
 			catalog_variants_found(b, rs, NULL, 0);   /* never create what was not looked up */
 		return rs;
 	}
-	if (before_create)
-		catalog_census_prepare(b, creates_ahead(b, set, n));
 	for (size_t i = 0; i < n; i++) {
 		int twice = 0;
 
@@ -381,7 +366,7 @@ match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n, int b
 				  set[i]->p.sku, b->names.pos);
 			continue;
 		}
-		if (before_create && catalog_census_claim(b, set[i]->f.it->attempts <= 1, set[i]->w.sku))
+		if (before_create && catalog_census_claim(b, &set[i], 1, set[i]->w.sku))
 			continue;   /* the target holds no such SKU: created without asking */
 		skus[k++] = set[i]->w.sku;   /* trimmed, as the target keeps it */
 	}
@@ -393,6 +378,10 @@ match_by_sku(struct catalog_batch *b, struct catalog_item **set, size_t n, int b
 	}
 	if (rs == REMOTE_OK)
 		catalog_match_found(b, set, n, found, nfound);
+	if (rs == REMOTE_OK && before_create)
+		for (size_t i = 0; i < n; i++)
+			if (wants_match(set[i]))   /* not found: to be created, so others look it up */
+				catalog_census_note(b, set[i]->w.sku);
 	if (with_variants)
 		catalog_variants_found(b, rs, found, nfound);
 	free(found);

@@ -409,13 +409,10 @@ catalog_variants_skus(struct catalog_batch *b, const char **skus, size_t room)
 
 	for (size_t i = 0; vp && i < vp->ng && k < room; i++) {
 		struct variant_group *x = &vp->g[i];
-		int first_try = 1;
 
 		if (x->ended || x->linked || !x->has_content)
 			continue;
-		for (size_t j = 0; j < x->n; j++)
-			first_try &= x->members[j]->f.it->attempts <= 1;
-		if (!catalog_census_claim(b, first_try, x->w.sku))
+		if (!catalog_census_claim(b, x->members, x->n, x->w.sku))
 			skus[k++] = x->w.sku;
 	}
 	return k;

@@ -642,6 +642,17 @@ match_unlinked(struct catalog_batch *b)
 	return 0;
 }
 
+/* How many of the batch's products may be created: the unlinked ones. */
+static size_t
+creates_ahead(const struct catalog_batch *b)
+{
+	size_t creates = 0;
+
+	for (size_t i = 0; i < b->n; i++)
+		creates += !b->ci[i].ended && b->ci[i].write && !b->ci[i].linked;
+	return creates;
+}
+
 static int
 open_sides(struct catalog_batch *b)
 {
@@ -760,6 +771,8 @@ run(struct catalog_batch *b)
 		if (!ci->ended && !ci->write && build_write(b, ci) == 0)
 			catalog_resolve_category(b, ci);
 	}
+	/* before any variant group is locked: a census read holds up no other batch */
+	catalog_census_prepare(b, creates_ahead(b));
 	if (b->reverse) {
 		if (match_unlinked(b) == 0)
 			send_writes(b, PASS_ALL);

@@ -26,7 +26,8 @@ struct census_entry {
 	enum census_state state;
 	int64_t taken_at;       /* READY: when the listing was read */
 	int64_t again_at;       /* NONE, TOO_MANY: not taken before this */
-	uint64_t *bits;         /* TAKING, READY: SKU_BLOOM_BITS bits */
+	int64_t used_at;        /* the last census, claim or note */
+	uint64_t *bits;         /* TAKING, READY, and NONE after a failed read: SKU_BLOOM_BITS bits */
 };
 
 struct sku_census {
@@ -39,11 +40,18 @@ struct sku_census {
 int
 sku_census_new(struct sku_census **out)
 {
+	pthread_condattr_t attr;
+
 	*out = calloc(1, sizeof(**out));
 	if (!*out)
 		return -1;
+
 	pthread_mutex_init(&(*out)->lock, NULL);
-	pthread_cond_init(&(*out)->taken, NULL);
+	/* waits are measured on the clock the census' times come from */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&(*out)->taken, &attr);
+	pthread_condattr_destroy(&attr);
 	return 0;
 }
 
@@ -132,15 +140,16 @@ fresh(const struct census_entry *e, int64_t now)
 	return e->state == CENSUS_READY && now - e->taken_at < SKU_CENSUS_TTL_MS && now >= e->taken_at;
 }
 
-/* Filters of censuses long out of use are given back: an account that is
- * done creating holds no memory for it. Under c->lock. */
+/* Filters of censuses long out of use (no census, claim or note for two
+ * lifetimes: nothing of theirs can still be on its way) are given back, so
+ * an account that is done creating holds no memory for it. Under c->lock. */
 static void
 sweep(struct sku_census *c, int64_t now)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		struct census_entry *e = &c->v[i];
 
-		if (e->state == CENSUS_READY && now - e->taken_at >= 2 * (int64_t)SKU_CENSUS_TTL_MS) {
+		if (e->bits && e->state != CENSUS_TAKING && now - e->used_at >= 2 * (int64_t)SKU_CENSUS_TTL_MS) {
 			free(e->bits);
 			e->bits = NULL;
 			e->state = CENSUS_NONE;
@@ -182,11 +191,19 @@ sku_census_taken(struct sku_census *c, int64_t account_id, int reverse, enum sku
 	e = entry(c, account_id, reverse, 0);
 	if (!e || e->state != CENSUS_TAKING || !e->bits)
 		goto out;
-	if (result != SKU_CENSUS_COMPLETE) {
+	e->used_at = now;
+	if (result == SKU_CENSUS_TOO_MANY) {
+		/* lookups from now on: nothing to keep */
 		free(e->bits);
 		e->bits = NULL;
-		e->state = result == SKU_CENSUS_TOO_MANY ? CENSUS_TOO_MANY : CENSUS_NONE;
-		e->again_at = now + (result == SKU_CENSUS_TOO_MANY ? SKU_CENSUS_TTL_MS : SKU_CENSUS_RETRY_MS);
+		e->state = CENSUS_TOO_MANY;
+		e->again_at = now + SKU_CENSUS_TTL_MS;
+		goto out;
+	}
+	if (result == SKU_CENSUS_FAILED) {
+		/* what this process is creating stays noted for the next census */
+		e->state = CENSUS_NONE;
+		e->again_at = now + SKU_CENSUS_RETRY_MS;
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -205,7 +222,7 @@ sku_census_wait(struct sku_census *c, int64_t account_id, int reverse, int64_t w
 	struct census_entry *e;
 	struct timespec until;
 
-	clock_gettime(CLOCK_REALTIME, &until);
+	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += (time_t)(wait_ms / 1000);
 	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
 	if (until.tv_nsec >= 1000000000L) {
@@ -218,6 +235,19 @@ sku_census_wait(struct sku_census *c, int64_t account_id, int reverse, int64_t w
 		if (pthread_cond_timedwait(&c->taken, &c->lock, &until) != 0)
 			break;
 	pthread_mutex_unlock(&c->lock);
+}
+
+int
+sku_census_fresh(struct sku_census *c, int64_t account_id, int reverse, int64_t now)
+{
+	struct census_entry *e;
+	int yes;
+
+	pthread_mutex_lock(&c->lock);
+	e = entry(c, account_id, reverse, 0);
+	yes = e && fresh(e, now);
+	pthread_mutex_unlock(&c->lock);
+	return yes;
 }
 
 int
@@ -234,6 +264,7 @@ sku_census_claim(struct sku_census *c, int64_t account_id, int reverse, const ch
 	e = entry(c, account_id, reverse, 0);
 	if (e && fresh(e, now) && !bloom_has(e->bits, pos)) {
 		bloom_add(e->bits, pos);
+		e->used_at = now;
 		claimed = 1;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -241,7 +272,7 @@ sku_census_claim(struct sku_census *c, int64_t account_id, int reverse, const ch
 }
 
 void
-sku_census_note(struct sku_census *c, int64_t account_id, int reverse, const char *sku)
+sku_census_note(struct sku_census *c, int64_t account_id, int reverse, const char *sku, int64_t now)
 {
 	struct census_entry *e;
 	size_t pos[SKU_BLOOM_PROBES];
@@ -250,7 +281,9 @@ sku_census_note(struct sku_census *c, int64_t account_id, int reverse, const cha
 		return;
 	pthread_mutex_lock(&c->lock);
 	e = entry(c, account_id, reverse, 0);
-	if (e && e->bits)
+	if (e && e->bits) {
 		bloom_add(e->bits, pos);
+		e->used_at = now;
+	}
 	pthread_mutex_unlock(&c->lock);
 }

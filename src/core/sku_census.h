@@ -12,7 +12,9 @@
  *
  * The set is a Bloom filter of fixed size: "may hold" can be wrong (it then
  * costs the lookup it would have cost anyway), "cannot hold" never is, and
- * memory does not grow with the catalog. A census is trusted for
+ * memory does not grow with the catalog. Times are a monotonic clock's
+ * milliseconds (time_mono_ms), so a clock step neither stales nor
+ * prolongs a census. A census is trusted for
  * SKU_CENSUS_TTL_MS after it was taken; then it is taken again, and a target
  * grown beyond SKU_CENSUS_MAX_RECORDS goes back to a lookup per batch.
  */
@@ -62,6 +64,8 @@ void sku_census_wait(struct sku_census *c, int64_t account_id, int reverse, int6
 int sku_census_claim(struct sku_census *c, int64_t account_id, int reverse, const char *sku, int64_t now);
 /* sku is about to be created (after a lookup found nothing): later claims
  * of it look it up. */
-void sku_census_note(struct sku_census *c, int64_t account_id, int reverse, const char *sku);
+void sku_census_note(struct sku_census *c, int64_t account_id, int reverse, const char *sku, int64_t now);
+/* Whether claims can succeed now (the census is taken and fresh). */
+int sku_census_fresh(struct sku_census *c, int64_t account_id, int reverse, int64_t now);
 
 #endif

@@ -146,6 +146,10 @@ int store_queue_counts(struct store *st, int64_t account_id, struct queue_count 
 /* Items to work now: pending or running, or waiting to retry and due by `now`. */
 int store_queue_due_count(struct store *st, int64_t now, int64_t *count, struct sbuf *err);
 /* Items of one subject still to be done (pending, running or waiting to retry). */
+/* Whether any queue item for the subject ever finished or abandoned an
+ * attempt (*tried 1): a remote write for it may have gone out before. */
+int store_queue_subject_tried(struct store *st, int64_t account_id, const char *subject_type, const char *subject_id,
+			      int *tried, struct sbuf *err);
 int store_queue_open_count(struct store *st, int64_t account_id, const char *queue, const char *subject_type,
 			   const char *subject_id, int64_t *count, struct sbuf *err);
 int store_queue_attempts(struct store *st, int64_t item_id, struct queue_attempt **out, size_t *n, struct sbuf *err);

@@ -280,6 +280,7 @@ enum stmt_id {
 	S_Q_COUNTS,
 	S_Q_DUE_COUNT,
 	S_Q_OPEN_COUNT,
+	S_Q_SUBJECT_TRIED,
 	S_Q_ATTEMPTS,
 	S_Q_CANCEL,
 	S_Q_FAILED_SELECT,
@@ -404,6 +405,9 @@ static const char *const stmt_sql[S_COUNT] = {
 		     "AND (?5 = 0 OR q.id < ?5) ORDER BY q.id DESC LIMIT ?6",
 	[S_Q_OPEN_COUNT] = "SELECT count(*) FROM queue_items WHERE account_id = ?1 AND queue = ?2 "
 			   "AND subject_type = ?3 AND subject_id = ?4 AND status IN ('pending', 'running', 'retry')",
+	/* over queue_items_subject and the attempts' primary key */
+	[S_Q_SUBJECT_TRIED] = "SELECT count(*) FROM (SELECT 1 FROM queue_items q JOIN queue_attempts a ON a.item_id = q.id "
+			      "WHERE q.account_id = ?1 AND q.subject_type = ?2 AND q.subject_id = ?3 LIMIT 1)",
 	/* two counts, each over a partial index (pending/retry, running), so the
 	 * cost follows the open items, not every item ever finished
 	 * (bench/CATALOG-BENCH.md: run --until-idle asks this every 50 ms) */
@@ -1733,6 +1737,26 @@ sqlite_queue_open_count(struct store *st, int64_t account_id, const char *queue,
 	sqlite3_bind_text(p, 3, subject_type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(p, 4, subject_id, -1, SQLITE_STATIC);
 	return single_count(s, p, count, err, "counting a subject's open items");
+}
+
+static int
+sqlite_queue_subject_tried(struct store *st, int64_t account_id, const char *subject_type, const char *subject_id,
+			   int *tried, struct sbuf *err)
+{
+	struct sqlite_state *s = state_of(st);
+	sqlite3_stmt *p = stmt(s, S_Q_SUBJECT_TRIED, err);
+	int64_t count = 0;
+
+	*tried = 0;
+	if (!p)
+		return -1;
+	sqlite3_bind_int64(p, 1, account_id);
+	sqlite3_bind_text(p, 2, subject_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(p, 3, subject_id, -1, SQLITE_STATIC);
+	if (single_count(s, p, &count, err, "reading whether a subject was tried before") < 0)
+		return -1;
+	*tried = count > 0;
+	return 0;
 }
 
 static int

@@ -54,7 +54,7 @@ test_sku_census__creates_noted_are_looked_up(void **state)
 	struct sku_census *c = ready(NULL, 0);
 
 	(void)state;
-	sku_census_note(c, 1, 0, "NEW-1");   /* a create after a lookup found nothing */
+	sku_census_note(c, 1, 0, "NEW-1", T0 + 2);   /* a create after a lookup found nothing */
 	assert_int_equal(sku_census_claim(c, 1, 0, "new-1", T0 + 5), 0);
 	assert_int_equal(sku_census_claim(c, 1, 0, "NEW-2", T0 + 5), 1);
 	sku_census_free(c);
@@ -88,14 +88,26 @@ static void
 test_sku_census__long_unused_census_gives_its_memory_back(void **state)
 {
 	struct sku_census *c = ready(NULL, 0);
-	int64_t later = T0 + 2 * (int64_t)SKU_CENSUS_TTL_MS;
+	int64_t later = T0 + 100 + 2 * (int64_t)SKU_CENSUS_TTL_MS;
 
 	(void)state;
 	assert_int_equal(sku_census_claim(c, 1, 0, "A-1", T0 + 1), 1);
-	/* another account's work, much later, gives account 1's filter back */
+	sku_census_note(c, 1, 0, "A-0", T0 + 100);   /* in use until then */
+	/* another account's work, just under two lifetimes after: account 1's filter is kept */
+	assert_int_equal(sku_census_due(c, 2, 0, later - 1), 1);
+	sku_census_taken(c, 2, 0, SKU_CENSUS_TOO_MANY, NULL, 0, later - 1);
+	assert_int_equal(sku_census_due(c, 1, 0, later - 1), 1);
+	sku_census_taken(c, 1, 0, SKU_CENSUS_COMPLETE, NULL, 0, later - 1);
+	assert_int_equal(sku_census_claim(c, 1, 0, "A-0", later - 1), 0);   /* still noted */
+	sku_census_free(c);
+
+	/* two lifetimes without use: given back */
+	c = ready(NULL, 0);
+	later = T0 + 1 + 2 * (int64_t)SKU_CENSUS_TTL_MS;
+	assert_int_equal(sku_census_claim(c, 1, 0, "A-1", T0 + 1), 1);
 	assert_int_equal(sku_census_due(c, 2, 0, later), 1);
 	sku_census_taken(c, 2, 0, SKU_CENSUS_TOO_MANY, NULL, 0, later);
-	sku_census_note(c, 1, 0, "A-2");   /* no filter: nothing to note in */
+	sku_census_note(c, 1, 0, "A-2", later);   /* no filter: nothing to note in */
 	/* account 1's next census starts empty: what it made then, the shop now lists */
 	assert_int_equal(sku_census_due(c, 1, 0, later), 1);
 	sku_census_taken(c, 1, 0, SKU_CENSUS_COMPLETE, NULL, 0, later);
@@ -141,6 +153,25 @@ take_later(void *arg)
 	nanosleep(&pause, NULL);
 	sku_census_taken(t->c, 1, 0, SKU_CENSUS_COMPLETE, t->skus, 1, T0 + 1);
 	return NULL;
+}
+
+static void
+test_sku_census__failed_retake_keeps_what_is_being_created(void **state)
+{
+	struct sku_census *c = ready(NULL, 0);
+	int64_t stale = T0 + SKU_CENSUS_TTL_MS;
+
+	(void)state;
+	assert_int_equal(sku_census_claim(c, 1, 0, "MADE-1", T0 + 1), 1);
+	assert_int_equal(sku_census_due(c, 1, 0, stale), 1);
+	sku_census_note(c, 1, 0, "MADE-2", stale);   /* created while the census is read again */
+	sku_census_taken(c, 1, 0, SKU_CENSUS_FAILED, NULL, 0, stale);
+	assert_int_equal(sku_census_due(c, 1, 0, stale + SKU_CENSUS_RETRY_MS), 1);
+	sku_census_taken(c, 1, 0, SKU_CENSUS_COMPLETE, NULL, 0, stale + SKU_CENSUS_RETRY_MS);
+	/* neither is listed yet by the shop, both are still looked up */
+	assert_int_equal(sku_census_claim(c, 1, 0, "MADE-1", stale + SKU_CENSUS_RETRY_MS + 1), 0);
+	assert_int_equal(sku_census_claim(c, 1, 0, "MADE-2", stale + SKU_CENSUS_RETRY_MS + 1), 0);
+	sku_census_free(c);
 }
 
 static void
@@ -208,6 +239,7 @@ main(void)
 		cmocka_unit_test(test_sku_census__stale_census_is_taken_again),
 		cmocka_unit_test(test_sku_census__long_unused_census_gives_its_memory_back),
 		cmocka_unit_test(test_sku_census__big_or_unreadable_target_is_looked_up),
+		cmocka_unit_test(test_sku_census__failed_retake_keeps_what_is_being_created),
 		cmocka_unit_test(test_sku_census__workers_wait_for_the_census_being_taken),
 		cmocka_unit_test(test_sku_census__never_a_false_rule_out),
 	};

@@ -462,7 +462,9 @@ wc_product_skus_page(struct connector *c, struct change_page *pg, struct shop_pr
 			st = wc_bad_answer(re, what, &err);
 			goto out;
 		}
-	pg->more = wc_page_more(page, total_pages, count);
+	/* a full page is followed even when X-WP-TotalPages says it was the
+	 * last (a plugin can change the count): a census must be complete */
+	pg->more = wc_page_more(page, total_pages, count) || count == WC_PER_PAGE;
 	pg->pages = total_pages > 0 && total_pages <= INT32_MAX ? (int)total_pages : 0;
 	*out = v;
 	*n = count;
