@@ -80,6 +80,13 @@ read_census(struct catalog_batch *b, const char ***skus, size_t *nskus, struct s
 	return result;
 }
 
+/* Product writes to a target that offers a census (its SKUs are unique). */
+static int
+census_applies(const struct catalog_batch *b)
+{
+	return !b->stock_only && b->dst->ops->product_skus_page;
+}
+
 void
 catalog_census_prepare(struct catalog_batch *b, size_t creates)
 {
@@ -90,7 +97,7 @@ catalog_census_prepare(struct catalog_batch *b, size_t creates)
 	size_t n;
 	enum sku_census_result result;
 
-	if (b->stock_only || !b->dst->ops->product_skus_page || !creates || !b->n)
+	if (!census_applies(b) || !creates || !b->n)
 		return;
 	census = engine_sku_census(b->engine);
 	/* a few creates are cheaper to look up than a census of up to 20 pages */
@@ -133,7 +140,7 @@ catalog_census_claim(struct catalog_batch *b, struct catalog_item *const *items,
 {
 	struct sku_census *census;
 
-	if (b->stock_only || !b->dst->ops->product_skus_page)
+	if (!census_applies(b))
 		return 0;
 	census = engine_sku_census(b->engine);
 	if (!sku_census_fresh(census, b->account.id, b->reverse, time_mono_ms()))
@@ -147,7 +154,7 @@ catalog_census_claim(struct catalog_batch *b, struct catalog_item *const *items,
 void
 catalog_census_note(struct catalog_batch *b, const char *sku)
 {
-	if (!b->stock_only && b->dst->ops->product_skus_page)
+	if (census_applies(b))
 		sku_census_note(engine_sku_census(b->engine), b->account.id, b->reverse, sku, time_mono_ms());
 }
 

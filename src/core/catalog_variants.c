@@ -30,6 +30,7 @@
 
 #include "core/catalog.h"
 #include "core/duplicates.h"
+#include "util/hash.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -83,11 +84,7 @@ group_locks_init(void)
 static unsigned
 group_lock_of(int64_t account_id, const char *group)
 {
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)account_id;   /* FNV-1a */
-
-	for (const unsigned char *p = (const unsigned char *)group; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return (unsigned)(h % GROUP_LOCKS);
+	return (unsigned)(text_hash64(TEXT_HASH_SEED ^ (uint64_t)account_id, group) % GROUP_LOCKS);
 }
 
 static int

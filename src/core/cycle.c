@@ -28,6 +28,7 @@
 #include "core/product_codec.h"
 #include "core/settings.h"
 #include "core/webhook.h"
+#include "util/hash.h"
 #include "util/log.h"
 #include "util/parse.h"
 #include "util/timeutil.h"
@@ -255,11 +256,7 @@ struct product_scan {
 static uint64_t
 id_hash(const char *id)
 {
-	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
-
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h;
+	return text_hash64(TEXT_HASH_SEED, id);
 }
 
 static int

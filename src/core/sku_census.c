@@ -14,6 +14,7 @@
 
 #include "core/duplicates.h"
 #include "core/sku_census.h"
+#include "util/hash.h"
 
 #define SKU_BLOOM_BITS ((size_t)1 << 21)
 #define SKU_BLOOM_PROBES 6
@@ -104,14 +105,12 @@ static int
 probes(const char *sku, size_t pos[SKU_BLOOM_PROBES])
 {
 	char key[128];
-	uint64_t h1 = 1469598103934665603ULL, h2;
+	uint64_t h1, h2;
 
 	sku_key(sku, key, sizeof(key));
 	if (!key[0])
 		return 0;
-	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-		h1 = (h1 ^ *p) * 1099511628211ULL;
-	h1 = mix64(h1);
+	h1 = mix64(text_hash64(TEXT_HASH_SEED, key));
 	h2 = mix64(h1 ^ 0x9e3779b97f4a7c15ULL) | 1;
 	for (size_t i = 0; i < SKU_BLOOM_PROBES; i++)
 		pos[i] = (size_t)((h1 + i * h2) & (SKU_BLOOM_BITS - 1));

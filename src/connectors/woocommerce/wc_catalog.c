@@ -267,9 +267,28 @@ wc_stock_page(struct connector *c, const char *location, struct change_page *pg,
 
 /* --- the shop as the catalog master -------------------------------------- */
 
-/* Products, not their variations (the list leaves them out), every status
- * but the trash (status=any does not include it), oldest first so a page
- * boundary does not move while we read. */
+/*
+ * One page of products, not their variations (the list leaves them out),
+ * every status but the trash (status=any does not include it), oldest
+ * first so a page boundary does not move while we read, with only
+ * `fields`. Past WC_MAX_PAGES an error: stopping early would make every
+ * product after the cap look deleted.
+ */
+static enum remote_status
+products_list_page(struct wc *w, int page, const char *fields, json_t **arr, int64_t *total_pages,
+		   struct remote_error *re, const char *what)
+{
+	char path[256];
+
+	if (page > WC_MAX_PAGES)
+		return remote_fail(re, REMOTE_BAD_ANSWER, "%s: the shop lists more than %d products, more than "
+				   "tillsync reads", what, WC_MAX_PAGES * WC_PER_PAGE);
+	snprintf(path, sizeof(path), "/products?per_page=%d&page=%d&orderby=id&order=asc&status=any&_fields=%s",
+		 WC_PER_PAGE, page, fields);
+	return wc_get_list(w, path, arr, total_pages, re, what);
+}
+
+/* The catalog master's products, a page at a time (products_list_page). */
 enum remote_status
 wc_products_page(struct connector *c, struct change_page *pg, struct product **out, size_t *n,
 		 struct remote_error *re)
@@ -279,7 +298,7 @@ wc_products_page(struct connector *c, struct change_page *pg, struct product **o
 	struct product *v = NULL;
 	int page = pg->page < 1 ? 1 : pg->page;
 	int64_t total_pages;
-	char what[96], path[256];
+	char what[96];
 	json_t *arr = NULL;
 	enum remote_status st;
 	size_t count, i;
@@ -287,13 +306,7 @@ wc_products_page(struct connector *c, struct change_page *pg, struct product **o
 	*out = NULL;
 	*n = 0;
 	snprintf(what, sizeof(what), "reading products (page %d) from WooCommerce", page);
-	/* stopping early would make every product after the cap look deleted */
-	if (page > WC_MAX_PAGES)
-		return remote_fail(re, REMOTE_BAD_ANSWER, "%s: the shop lists more than %d products, more than "
-				   "tillsync reads", what, WC_MAX_PAGES * WC_PER_PAGE);
-	snprintf(path, sizeof(path), "/products?per_page=%d&page=%d&orderby=id&order=asc&status=any&_fields="
-		 WC_CATALOG_FIELDS, WC_PER_PAGE, page);
-	st = wc_get_list(w, path, &arr, &total_pages, re, what);
+	st = products_list_page(w, page, WC_CATALOG_FIELDS, &arr, &total_pages, re, what);
 	if (st != REMOTE_OK)
 		goto out;
 	count = json_array_size(arr);
@@ -435,7 +448,7 @@ wc_product_skus_page(struct connector *c, struct change_page *pg, struct shop_pr
 	struct shop_product *v = NULL;
 	int page = pg->page < 1 ? 1 : pg->page;
 	int64_t total_pages;
-	char what[96], path[160];
+	char what[96];
 	json_t *arr = NULL;
 	enum remote_status st;
 	size_t count, i;
@@ -444,12 +457,7 @@ wc_product_skus_page(struct connector *c, struct change_page *pg, struct shop_pr
 	*n = 0;
 	pg->pages = 0;
 	snprintf(what, sizeof(what), "listing the SKUs of WooCommerce's products (page %d)", page);
-	if (page > WC_MAX_PAGES)
-		return remote_fail(re, REMOTE_BAD_ANSWER, "%s: the shop lists more than %d products, more than "
-				   "tillsync reads", what, WC_MAX_PAGES * WC_PER_PAGE);
-	snprintf(path, sizeof(path), "/products?per_page=%d&page=%d&orderby=id&order=asc&status=any"
-		 "&_fields=id,sku,status", WC_PER_PAGE, page);
-	st = wc_get_list(w, path, &arr, &total_pages, re, what);
+	st = products_list_page(w, page, "id,sku,status", &arr, &total_pages, re, what);
 	if (st != REMOTE_OK)
 		goto out;
 	count = json_array_size(arr);
